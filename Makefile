@@ -1,0 +1,35 @@
+# Kiểm Sát Số: everyday commands. Every target works on a fresh Debian machine:
+# a private PostgreSQL cluster is started from the system binaries (installed with
+# apt-get when missing) unless DATABASE_URL or TEST_DATABASE_URL points at a server.
+
+# The newest staticcheck release that supports Go 1.26 (staticcheck 2026.2.2).
+STATICCHECK_VERSION := v0.8.2
+
+BIN := .data/bin/kiemsat
+
+.PHONY: build run test bench lint clean
+
+build:
+	go build -o $(BIN) ./cmd/kiemsat
+
+# Starts a private cluster under .data/pg (unless DATABASE_URL is set), migrates,
+# seeds demo data and serves on 127.0.0.1:8080; the logins are printed at start.
+run: build
+	$(BIN) dev
+
+# with-db starts a fresh private cluster in .data/pgtest (unless TEST_DATABASE_URL or
+# DATABASE_URL is set), passes it to the tests as TEST_DATABASE_URL and stops it after.
+test: build
+	$(BIN) with-db -- go test -count=1 -p 2 -timeout 15m ./...
+
+# Go benchmarks only; the HTTP load command will be added here as a second step.
+bench: build
+	$(BIN) with-db -- go test -run '^$$' -bench . -benchmem -timeout 30m ./...
+
+lint:
+	go vet ./...
+	go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+# Removes the test cluster and the binary; the development data in .data/pg stays.
+clean:
+	rm -rf .data/pgtest .data/bin

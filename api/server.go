@@ -1,0 +1,170 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"kiemsat/domain"
+	"kiemsat/service"
+)
+
+// Rule is the authorization rule a route declares. The service enforces the scope; the rule
+// makes the intent visible, and a test fails when a route has none.
+type Rule string
+
+// Rules besides the domain actions.
+const (
+	RulePublic        Rule = "public"        // no credentials: health, login, the API description
+	RuleAuthenticated Rule = "authenticated" // any logged-in user, acting on their own data
+)
+
+// Route is one entry of the route table.
+type Route struct {
+	Method string
+	Path   string
+	Rule   Rule
+	// DuringPasswordChange: reachable by an account that must change its password first.
+	DuringPasswordChange bool
+	handler              gin.HandlerFunc
+}
+
+// Deps are what the API needs, built by cmd.
+type Deps struct {
+	Log     *slog.Logger
+	JWT     *JWT
+	Auth    *service.Auth
+	Cases   *service.Cases
+	Admin   *service.Admin
+	Audit   *service.AuditLog
+	Auditor service.Auditor
+	// Ready reports whether the database answers and the schema is current.
+	Ready    func(ctx context.Context) error
+	Registry *prometheus.Registry
+	MaxBody  int64
+	Version  string
+	// TrustedProxies are the only peers whose X-Forwarded-For is believed; none by default, so
+	// a client cannot spoof its address past the login throttle.
+	TrustedProxies []string
+}
+
+// Server is the HTTP API.
+type Server struct {
+	Deps
+	log     *slog.Logger
+	jwt     *JWT
+	auth    *service.Auth
+	auditor service.Auditor
+	engine  *gin.Engine
+	routes  []Route
+}
+
+// NewServer builds the gin engine with every route.
+func NewServer(d Deps) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	if d.MaxBody <= 0 {
+		d.MaxBody = 1 << 20
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+		d.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	s := &Server{Deps: d, log: d.Log, jwt: d.JWT, auth: d.Auth, auditor: d.Auditor}
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
+		d.Log.Error("bad trusted proxies; trusting none", "err", err)
+		_ = e.SetTrustedProxies(nil)
+	}
+	m := newMetrics(d.Registry)
+	e.Use(requestIDMiddleware(), logAndMeasure(d.Log, m), recovery(d.Log), limitBody(d.MaxBody, d.Log))
+	e.NoRoute(func(c *gin.Context) {
+		writeError(c, s.log, domain.Errorf(domain.CodeNotFound, "không có đường dẫn %s", c.Request.URL.Path))
+	})
+	e.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorEnvelope{errorBody{Code: "method_not_allowed", Message: "phương thức không được hỗ trợ", Details: []errorDetail{}, RequestID: requestID(c)}})
+	})
+	s.routes = s.routeTable()
+	for _, r := range s.routes {
+		handlers := []gin.HandlerFunc{}
+		if r.Rule != RulePublic {
+			handlers = append(handlers, s.auditFailures(), s.authenticate(r.DuringPasswordChange))
+		} else if r.Method != http.MethodGet {
+			handlers = append(handlers, s.auditFailures())
+		}
+		handlers = append(handlers, r.handler)
+		e.Handle(r.Method, r.Path, handlers...)
+	}
+	s.engine = e
+	return s
+}
+
+// Handler is the http.Handler to serve.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Routes returns the route table with each route's rule.
+func (s *Server) Routes() []Route { return s.routes }
+
+// Engine exposes gin's own view of the registered routes, for tests.
+func (s *Server) Engine() *gin.Engine { return s.engine }
+
+func (s *Server) routeTable() []Route {
+	const v1 = "/api/v1"
+	return []Route{
+		{Method: "GET", Path: "/healthz", Rule: RulePublic, handler: s.healthz},
+		{Method: "GET", Path: "/readyz", Rule: RulePublic, handler: s.readyz},
+		{Method: "GET", Path: "/metrics", Rule: RulePublic, handler: gin.WrapH(promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))},
+		{Method: "GET", Path: v1 + "/openapi.yaml", Rule: RulePublic, handler: s.openAPIYAML},
+		{Method: "GET", Path: v1 + "/openapi.json", Rule: RulePublic, handler: s.openAPIJSON},
+
+		{Method: "POST", Path: v1 + "/auth/login", Rule: RulePublic, handler: s.login},
+		{Method: "POST", Path: v1 + "/auth/refresh", Rule: RulePublic, handler: s.refresh},
+		{Method: "POST", Path: v1 + "/auth/logout", Rule: RuleAuthenticated, DuringPasswordChange: true, handler: s.logout},
+		{Method: "POST", Path: v1 + "/auth/password", Rule: RuleAuthenticated, DuringPasswordChange: true, handler: s.changePassword},
+		{Method: "GET", Path: v1 + "/me", Rule: RuleAuthenticated, DuringPasswordChange: true, handler: s.me},
+
+		{Method: "GET", Path: v1 + "/units", Rule: RuleAuthenticated, handler: s.listUnits},
+		{Method: "POST", Path: v1 + "/units", Rule: Rule(domain.ActUnitManage), handler: s.createUnit},
+		{Method: "GET", Path: v1 + "/units/:id", Rule: RuleAuthenticated, handler: s.getUnit},
+		{Method: "PATCH", Path: v1 + "/units/:id", Rule: Rule(domain.ActUnitManage), handler: s.updateUnit},
+
+		{Method: "GET", Path: v1 + "/users", Rule: Rule(domain.ActUserRead), handler: s.listUsers},
+		{Method: "POST", Path: v1 + "/users", Rule: Rule(domain.ActUserManage), handler: s.createUser},
+		{Method: "GET", Path: v1 + "/users/:id", Rule: Rule(domain.ActUserRead), handler: s.getUser},
+		{Method: "PATCH", Path: v1 + "/users/:id", Rule: Rule(domain.ActUserManage), handler: s.updateUser},
+		{Method: "GET", Path: v1 + "/users/:id/grants", Rule: Rule(domain.ActUserRead), handler: s.listGrants},
+		{Method: "POST", Path: v1 + "/users/:id/grants", Rule: Rule(domain.ActGrantManage), handler: s.addGrant},
+		{Method: "DELETE", Path: v1 + "/users/:id/grants/:grantId", Rule: Rule(domain.ActGrantManage), handler: s.revokeGrant},
+
+		{Method: "POST", Path: v1 + "/cases", Rule: Rule(domain.ActCaseCreate), handler: s.createCase},
+		{Method: "GET", Path: v1 + "/cases", Rule: Rule(domain.ActCaseRead), handler: s.listCases},
+		{Method: "GET", Path: v1 + "/cases/:id", Rule: Rule(domain.ActCaseRead), handler: s.getCase},
+		{Method: "PATCH", Path: v1 + "/cases/:id", Rule: Rule(domain.ActCaseUpdate), handler: s.updateCase},
+		{Method: "POST", Path: v1 + "/cases/:id/assignments", Rule: Rule(domain.ActCaseAssign), handler: s.assign},
+		{Method: "DELETE", Path: v1 + "/cases/:id/assignments/:assignmentId", Rule: Rule(domain.ActCaseAssign), handler: s.unassign},
+
+		{Method: "GET", Path: v1 + "/audit", Rule: Rule(domain.ActAuditRead), handler: s.listAudit},
+	}
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "version": s.Version})
+}
+
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	if err := s.Ready(ctx); err != nil {
+		s.log.Warn("not ready", "err", err)
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "reason": err.Error()})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the platform, read once from environment variables with documented
+// defaults (docs/operations.md lists them) and validated as a whole.
+type Config struct {
+	DatabaseURL    string // DATABASE_URL: PostgreSQL connection URL
+	Addr           string // KIEMSAT_ADDR: listen address (default 127.0.0.1:8080)
+	JWTKey         ed25519.PrivateKey
+	JWTKeyFile     string        // KIEMSAT_JWT_KEY_FILE: file holding the base64 Ed25519 seed
+	Issuer         string        // KIEMSAT_JWT_ISSUER (default kiemsat)
+	Audience       string        // KIEMSAT_JWT_AUDIENCE (default kiemsat-api)
+	AccessTTL      time.Duration // KIEMSAT_ACCESS_TTL (default 15m)
+	RefreshTTL     time.Duration // KIEMSAT_REFRESH_TTL (default 12h)
+	DBMaxConns     int           // KIEMSAT_DB_MAX_CONNS (default 20)
+	MigrateOnStart bool          // KIEMSAT_MIGRATE_ON_START (default true)
+	PolicyReload   time.Duration // KIEMSAT_POLICY_RELOAD (default 10s)
+	LogLevel       slog.Level    // KIEMSAT_LOG_LEVEL: debug, info, warn, error (default info)
+	TrustedProxies []string      // KIEMSAT_TRUSTED_PROXIES: comma-separated proxy addresses whose X-Forwarded-For is believed
+	MaxBodyBytes   int64         // KIEMSAT_MAX_BODY_BYTES (default 1 MiB)
+	// DemoMustChangePassword makes seed-demo's accounts change their password at first login.
+	DemoMustChangePassword bool   // KIEMSAT_DEMO_MUST_CHANGE_PASSWORD (default false)
+	DemoPassword           string // KIEMSAT_DEMO_PASSWORD (default KiemSat@2026)
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// loadConfig reads the environment. needKey says whether the JWT key is required (serve);
+// keyDir, when set, is where a development key is created if none is configured.
+func loadConfig(needKey bool, keyDir string) (Config, error) {
+	var errs []error
+	c := Config{
+		DatabaseURL:  os.Getenv("DATABASE_URL"),
+		Addr:         env("KIEMSAT_ADDR", "127.0.0.1:8080"),
+		JWTKeyFile:   os.Getenv("KIEMSAT_JWT_KEY_FILE"),
+		Issuer:       env("KIEMSAT_JWT_ISSUER", "kiemsat"),
+		Audience:     env("KIEMSAT_JWT_AUDIENCE", "kiemsat-api"),
+		DemoPassword: env("KIEMSAT_DEMO_PASSWORD", "KiemSat@2026"),
+	}
+	dur := func(name, def string, min, max time.Duration) time.Duration {
+		d, err := time.ParseDuration(env(name, def))
+		if err != nil || d < min || d > max {
+			errs = append(errs, fmt.Errorf("%s must be a duration between %s and %s", name, min, max))
+		}
+		return d
+	}
+	integer := func(name string, def, min, max int64) int64 {
+		n, err := strconv.ParseInt(env(name, strconv.FormatInt(def, 10)), 10, 64)
+		if err != nil || n < min || n > max {
+			errs = append(errs, fmt.Errorf("%s must be an integer between %d and %d", name, min, max))
+		}
+		return n
+	}
+	boolean := func(name string, def bool) bool {
+		b, err := strconv.ParseBool(env(name, strconv.FormatBool(def)))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s must be true or false", name))
+		}
+		return b
+	}
+	c.AccessTTL = dur("KIEMSAT_ACCESS_TTL", "15m", time.Minute, time.Hour)
+	c.RefreshTTL = dur("KIEMSAT_REFRESH_TTL", "12h", 10*time.Minute, 30*24*time.Hour)
+	c.PolicyReload = dur("KIEMSAT_POLICY_RELOAD", "10s", time.Second, time.Hour)
+	c.DBMaxConns = int(integer("KIEMSAT_DB_MAX_CONNS", 20, 2, 500))
+	c.MaxBodyBytes = integer("KIEMSAT_MAX_BODY_BYTES", 1<<20, 1<<10, 64<<20)
+	c.MigrateOnStart = boolean("KIEMSAT_MIGRATE_ON_START", true)
+	c.DemoMustChangePassword = boolean("KIEMSAT_DEMO_MUST_CHANGE_PASSWORD", false)
+	if err := c.LogLevel.UnmarshalText([]byte(env("KIEMSAT_LOG_LEVEL", "info"))); err != nil {
+		errs = append(errs, fmt.Errorf("KIEMSAT_LOG_LEVEL must be debug, info, warn or error"))
+	}
+	if v := os.Getenv("KIEMSAT_TRUSTED_PROXIES"); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			c.TrustedProxies = append(c.TrustedProxies, strings.TrimSpace(p))
+		}
+	}
+	if needKey {
+		key, err := loadKey(c.JWTKeyFile, keyDir)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		c.JWTKey = key
+	}
+	return c, errors.Join(errs...)
+}
+
+// loadKey reads the Ed25519 signing key: KIEMSAT_JWT_KEY (base64 seed), else the key file, else
+// (development only, keyDir set) a key generated once and kept in keyDir/jwt.key. Production must
+// configure a key shared by every instance.
+func loadKey(file, keyDir string) (ed25519.PrivateKey, error) {
+	parse := func(s, where string) (ed25519.PrivateKey, error) {
+		seed, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+		if err != nil || len(seed) != ed25519.SeedSize {
+			return nil, fmt.Errorf("%s must hold a base64 Ed25519 seed of 32 bytes (generate one with: head -c32 /dev/urandom | base64)", where)
+		}
+		return ed25519.NewKeyFromSeed(seed), nil
+	}
+	if v := os.Getenv("KIEMSAT_JWT_KEY"); v != "" {
+		return parse(v, "KIEMSAT_JWT_KEY")
+	}
+	if file == "" && keyDir != "" {
+		file = filepath.Join(keyDir, "jwt.key")
+		if _, err := os.Stat(file); os.IsNotExist(err) {
+			seed := make([]byte, ed25519.SeedSize)
+			if _, err := rand.Read(seed); err != nil {
+				return nil, err
+			}
+			if err := os.MkdirAll(keyDir, 0o700); err != nil {
+				return nil, err
+			}
+			if err := os.WriteFile(file, []byte(base64.StdEncoding.EncodeToString(seed)+"\n"), 0o600); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if file == "" {
+		return nil, errors.New("no JWT signing key: set KIEMSAT_JWT_KEY or KIEMSAT_JWT_KEY_FILE (a base64 Ed25519 seed shared by every instance)")
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("KIEMSAT_JWT_KEY_FILE: %w", err)
+	}
+	return parse(string(b), file)
+}

@@ -1,0 +1,360 @@
+package repository
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kiemsat/domain"
+)
+
+type caseRow struct {
+	ID              string    `gorm:"column:id;primaryKey"`
+	Kind            string    `gorm:"column:kind"`
+	Number          string    `gorm:"column:number"`
+	Seq             int       `gorm:"column:seq"`
+	Year            int       `gorm:"column:year"`
+	Code            string    `gorm:"column:code"`
+	UnitID          int64     `gorm:"column:unit_id"`
+	Stage           string    `gorm:"column:stage"`
+	ReceivedAt      time.Time `gorm:"column:received_at"`
+	Channel         string    `gorm:"column:channel"`
+	SourceType      string    `gorm:"column:source_type"`
+	Summary         string    `gorm:"column:summary"`
+	ReporterName    string    `gorm:"column:reporter_name"`
+	ReporterKind    string    `gorm:"column:reporter_kind"`
+	ReporterContact string    `gorm:"column:reporter_contact"`
+	OffenceArticle  *int      `gorm:"column:offence_article"`
+	OffenceClause   *int      `gorm:"column:offence_clause"`
+	OffencePoint    string    `gorm:"column:offence_point"`
+	Secret          bool      `gorm:"column:secret"`
+	Version         int       `gorm:"column:version"`
+	CreatedBy       string    `gorm:"column:created_by"`
+	CreatedAt       time.Time `gorm:"column:created_at"`
+	UpdatedAt       time.Time `gorm:"column:updated_at"`
+	// From the join with units; not columns of cases.
+	UnitPath string `gorm:"column:unit_path;->"`
+	UnitCode string `gorm:"column:unit_code;->"`
+}
+
+func (caseRow) TableName() string { return "cases" }
+
+func (r caseRow) toDomain() domain.Case {
+	cs := domain.Case{ID: r.ID, Kind: domain.CaseKind(r.Kind), Number: r.Number, Seq: r.Seq, Year: r.Year, Code: r.Code, UnitID: r.UnitID,
+		UnitPath: domain.UnitPath(r.UnitPath), UnitCode: r.UnitCode, Stage: domain.Stage(r.Stage), ReceivedAt: r.ReceivedAt,
+		Channel: domain.Channel(r.Channel), SourceType: domain.SourceType(r.SourceType), Summary: r.Summary, ReporterName: r.ReporterName,
+		ReporterKind: domain.ReporterKind(r.ReporterKind), ReporterContact: r.ReporterContact, Secret: r.Secret, Version: r.Version,
+		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	if r.OffenceArticle != nil {
+		cs.Offence = &domain.Offence{Article: *r.OffenceArticle, Point: r.OffencePoint}
+		if r.OffenceClause != nil {
+			cs.Offence.Clause = *r.OffenceClause
+		}
+	}
+	return cs
+}
+
+func offenceColumns(o *domain.Offence) (article, clause *int, point string) {
+	if o == nil {
+		return nil, nil, ""
+	}
+	a := o.Article
+	article = &a
+	if o.Clause > 0 {
+		c := o.Clause
+		clause = &c
+	}
+	return article, clause, o.Point
+}
+
+type partyRow struct {
+	ID         string     `gorm:"column:id"`
+	CaseID     string     `gorm:"column:case_id"`
+	Role       string     `gorm:"column:role"`
+	FullName   string     `gorm:"column:full_name"`
+	NationalID string     `gorm:"column:national_id"`
+	BirthDate  *time.Time `gorm:"column:birth_date"`
+	Gender     string     `gorm:"column:gender"`
+	Address    string     `gorm:"column:address"`
+	CreatedAt  time.Time  `gorm:"column:created_at"`
+}
+
+func (partyRow) TableName() string { return "case_parties" }
+
+type assignmentRow struct {
+	ID         string     `gorm:"column:id"`
+	CaseID     string     `gorm:"column:case_id"`
+	UserID     string     `gorm:"column:user_id"`
+	Role       string     `gorm:"column:role"`
+	AssignedBy string     `gorm:"column:assigned_by"`
+	AssignedAt time.Time  `gorm:"column:assigned_at"`
+	Note       string     `gorm:"column:note"`
+	EndedAt    *time.Time `gorm:"column:ended_at"`
+	EndedBy    *string    `gorm:"column:ended_by"`
+	UserName   string     `gorm:"column:user_name;->"`
+}
+
+func (assignmentRow) TableName() string { return "case_assignments" }
+
+// NextCaseSeq takes the next number of a unit, year and kind. The upsert holds the counter row's
+// lock until the transaction ends, so two registrations never get the same number and a
+// rolled-back registration gives its number back.
+func (s *Store) NextCaseSeq(ctx context.Context, unitID int64, year int, kind domain.CaseKind) (int, error) {
+	var n int
+	err := s.conn(ctx).Raw(`INSERT INTO case_counters (unit_id, year, kind, last) VALUES (?, ?, ?, 1)
+		ON CONFLICT (unit_id, year, kind) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, unitID, year, string(kind)).Scan(&n).Error
+	return n, translate(err, "số hồ sơ")
+}
+
+// InsertCase inserts a case and its parties.
+func (s *Store) InsertCase(ctx context.Context, cs *domain.Case) error {
+	art, cl, pt := offenceColumns(cs.Offence)
+	r := caseRow{ID: cs.ID, Kind: string(cs.Kind), Number: cs.Number, Seq: cs.Seq, Year: cs.Year, Code: cs.Code, UnitID: cs.UnitID,
+		Stage: string(cs.Stage), ReceivedAt: cs.ReceivedAt, Channel: string(cs.Channel), SourceType: string(cs.SourceType), Summary: cs.Summary,
+		ReporterName: cs.ReporterName, ReporterKind: string(cs.ReporterKind), ReporterContact: cs.ReporterContact,
+		OffenceArticle: art, OffenceClause: cl, OffencePoint: pt, Secret: cs.Secret, Version: cs.Version, CreatedBy: cs.CreatedBy,
+		CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt}
+	db := s.conn(ctx)
+	if err := db.Create(&r).Error; err != nil {
+		return translate(err, "hồ sơ")
+	}
+	if len(cs.Parties) == 0 {
+		return nil
+	}
+	rows := make([]partyRow, len(cs.Parties))
+	for i, p := range cs.Parties {
+		rows[i] = partyRow{ID: p.ID, CaseID: cs.ID, Role: string(p.Role), FullName: p.FullName, NationalID: p.NationalID, BirthDate: p.BirthDate,
+			Gender: p.Gender, Address: p.Address, CreatedAt: cs.CreatedAt}
+	}
+	return translate(db.Create(&rows).Error, "người tham gia tố tụng")
+}
+
+const caseSelect = `SELECT c.*, u.path::text AS unit_path, u.code AS unit_code FROM cases c JOIN units u ON u.id = c.unit_id `
+
+// GetCase loads a case with its parties and its whole team history.
+func (s *Store) GetCase(ctx context.Context, id string) (*domain.Case, error) {
+	db := s.conn(ctx)
+	var r caseRow
+	if err := db.Raw(caseSelect+"WHERE c.id = ?", id).Take(&r).Error; err != nil {
+		return nil, translate(err, "hồ sơ")
+	}
+	cs := r.toDomain()
+	var parties []partyRow
+	if err := db.Where("case_id = ?", id).Order("created_at, id").Find(&parties).Error; err != nil {
+		return nil, translate(err, "người tham gia tố tụng")
+	}
+	for _, p := range parties {
+		cs.Parties = append(cs.Parties, domain.Party{ID: p.ID, Role: domain.PartyRole(p.Role), FullName: p.FullName, NationalID: p.NationalID,
+			BirthDate: p.BirthDate, Gender: p.Gender, Address: p.Address})
+	}
+	var team []assignmentRow
+	if err := db.Raw(`SELECT a.*, us.full_name AS user_name FROM case_assignments a JOIN users us ON us.id = a.user_id
+		WHERE a.case_id = ? ORDER BY a.assigned_at, a.id`, id).Scan(&team).Error; err != nil {
+		return nil, translate(err, "phân công")
+	}
+	for _, a := range team {
+		as := domain.Assignment{ID: a.ID, CaseID: a.CaseID, UserID: a.UserID, UserName: a.UserName, Role: domain.AssignmentRole(a.Role),
+			AssignedBy: a.AssignedBy, AssignedAt: a.AssignedAt, Note: a.Note, EndedAt: a.EndedAt}
+		if a.EndedBy != nil {
+			as.EndedBy = *a.EndedBy
+		}
+		cs.Team = append(cs.Team, as)
+	}
+	return &cs, nil
+}
+
+// UpdateCase applies a patch as one conditional UPDATE that must touch exactly one row.
+func (s *Store) UpdateCase(ctx context.Context, id string, p domain.CasePatch, now time.Time) error {
+	sets := []string{"version = version + 1", "updated_at = ?"}
+	args := []any{now}
+	if p.Summary != nil {
+		sets, args = append(sets, "summary = ?"), append(args, strings.TrimSpace(*p.Summary))
+	}
+	if p.Channel != nil {
+		sets, args = append(sets, "channel = ?"), append(args, string(*p.Channel))
+	}
+	if p.ReceivedAt != nil {
+		sets, args = append(sets, "received_at = ?"), append(args, *p.ReceivedAt)
+	}
+	if p.ReporterName != nil {
+		sets, args = append(sets, "reporter_name = ?"), append(args, strings.TrimSpace(*p.ReporterName))
+	}
+	if p.ReporterContact != nil {
+		sets, args = append(sets, "reporter_contact = ?"), append(args, *p.ReporterContact)
+	}
+	if p.Offence != nil {
+		a, c, pt := offenceColumns(*p.Offence)
+		sets, args = append(sets, "offence_article = ?", "offence_clause = ?", "offence_point = ?"), append(args, a, c, pt)
+	}
+	if p.Secret != nil {
+		sets, args = append(sets, "secret = ?"), append(args, *p.Secret)
+	}
+	args = append(args, id, p.Version)
+	res := s.conn(ctx).Exec("UPDATE cases SET "+strings.Join(sets, ", ")+" WHERE id = ? AND version = ?", args...)
+	if res.Error != nil {
+		return translate(res.Error, "hồ sơ")
+	}
+	return s.oneRow(ctx, res, id)
+}
+
+// TouchCase bumps the version of a case read at the given version.
+func (s *Store) TouchCase(ctx context.Context, id string, version int, now time.Time) error {
+	res := s.conn(ctx).Exec("UPDATE cases SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?", now, id, version)
+	if res.Error != nil {
+		return translate(res.Error, "hồ sơ")
+	}
+	return s.oneRow(ctx, res, id)
+}
+
+func (s *Store) oneRow(ctx context.Context, res *gorm.DB, id string) error {
+	if res.RowsAffected == 1 {
+		return nil
+	}
+	var n int64
+	if err := s.conn(ctx).Raw("SELECT count(*) FROM cases WHERE id = ?", id).Scan(&n).Error; err != nil {
+		return translate(err, "hồ sơ")
+	}
+	if n == 0 {
+		return domain.NotFound("hồ sơ")
+	}
+	return &domain.Error{Code: domain.CodeConflict, Message: "hồ sơ đã được người khác cập nhật; hãy tải lại và thử lại",
+		Details: []domain.Detail{{Field: "version", Rule: "stale"}}}
+}
+
+// InsertAssignment adds a team member.
+func (s *Store) InsertAssignment(ctx context.Context, a domain.Assignment) error {
+	r := assignmentRow{ID: a.ID, CaseID: a.CaseID, UserID: a.UserID, Role: string(a.Role), AssignedBy: a.AssignedBy, AssignedAt: a.AssignedAt, Note: a.Note}
+	return translate(s.conn(ctx).Omit("user_name", "ended_at", "ended_by").Create(&r).Error, "phân công")
+}
+
+// EndAssignment closes an assignment; the row stays as history.
+func (s *Store) EndAssignment(ctx context.Context, id, by string, at time.Time) error {
+	res := s.conn(ctx).Exec("UPDATE case_assignments SET ended_at = ?, ended_by = ? WHERE id = ? AND ended_at IS NULL", at, by, id)
+	if res.Error != nil {
+		return translate(res.Error, "phân công")
+	}
+	if res.RowsAffected != 1 {
+		return domain.Conflict("phân công đã kết thúc")
+	}
+	return nil
+}
+
+// caseScopeSQL renders a scope as a SQL condition over cases c. It is the same rule as
+// domain.Scope.PermitsCase, stated set-wise:
+//
+//	(unit ∈ A AND (NOT secret OR unit ∈ S OR on team)) OR (unit ∈ B AND on team)
+//
+// where A are the units reached by unconditional entries, S the units whose secret cases those
+// entries' holders may read, and B the units reached by "assigned only" entries.
+func (s *Store) caseScopeSQL(ctx context.Context, scope domain.Scope) (string, []any, error) {
+	var anyEntries, assignedEntries []domain.ScopeEntry
+	var secretUnits []int64
+	for _, e := range scope.Entries {
+		if e.Cond == domain.CondAssigned {
+			assignedEntries = append(assignedEntries, e)
+			continue
+		}
+		anyEntries = append(anyEntries, e)
+		if e.SecretUnit {
+			secretUnits = append(secretUnits, e.UnitID)
+		}
+	}
+	a, err := s.scopeUnitIDs(ctx, anyEntries)
+	if err != nil {
+		return "", nil, err
+	}
+	b, err := s.scopeUnitIDs(ctx, assignedEntries)
+	if err != nil {
+		return "", nil, err
+	}
+	const onTeam = "EXISTS (SELECT 1 FROM case_assignments ca WHERE ca.case_id = c.id AND ca.user_id = ? AND ca.ended_at IS NULL)"
+	var parts []string
+	var args []any
+	if len(a) > 0 {
+		parts = append(parts, "(c.unit_id = ANY(?) AND (NOT c.secret OR c.unit_id = ANY(?) OR "+onTeam+"))")
+		args = append(args, int64Array(a), int64Array(secretUnits), scope.UserID)
+	}
+	if len(b) > 0 {
+		parts = append(parts, "(c.unit_id = ANY(?) AND "+onTeam+")")
+		args = append(args, int64Array(b), scope.UserID)
+	}
+	if len(parts) == 0 {
+		return "FALSE", nil, nil
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args, nil
+}
+
+// ListCases returns one page of cases in scope, in the stable order (received_at DESC, id DESC),
+// with the total matching the filter.
+func (s *Store) ListCases(ctx context.Context, scope domain.Scope, f domain.CaseFilter) (domain.CasePage, error) {
+	where, args, err := s.caseScopeSQL(ctx, scope)
+	if err != nil {
+		return domain.CasePage{}, err
+	}
+	conds := []string{where}
+	if f.UnitID != nil {
+		if f.IncludeSubunits {
+			ids, err := s.scopeUnitIDs(ctx, []domain.ScopeEntry{{UnitID: *f.UnitID, UnitPath: s.unitPathOf(ctx, *f.UnitID), Subtree: true}})
+			if err != nil {
+				return domain.CasePage{}, err
+			}
+			conds, args = append(conds, "c.unit_id = ANY(?)"), append(args, int64Array(ids))
+		} else {
+			conds, args = append(conds, "c.unit_id = ?"), append(args, *f.UnitID)
+		}
+	}
+	if f.Stage != nil {
+		conds, args = append(conds, "c.stage = ?"), append(args, string(*f.Stage))
+	}
+	if f.Kind != nil {
+		conds, args = append(conds, "c.kind = ?"), append(args, string(*f.Kind))
+	}
+	if f.ProsecutorID != nil {
+		conds, args = append(conds, "EXISTS (SELECT 1 FROM case_assignments pa WHERE pa.case_id = c.id AND pa.user_id = ? AND pa.ended_at IS NULL)"), append(args, *f.ProsecutorID)
+	}
+	if f.ReceivedFrom != nil {
+		conds, args = append(conds, "c.received_at >= ?"), append(args, *f.ReceivedFrom)
+	}
+	if f.ReceivedTo != nil {
+		conds, args = append(conds, "c.received_at < ?"), append(args, *f.ReceivedTo)
+	}
+	if t := strings.TrimSpace(f.Text); t != "" {
+		like := "%" + escapeLike(t) + "%"
+		conds = append(conds, `(c.number = ? OR c.code = ? OR c.summary ILIKE ? OR c.id IN (SELECT cp.case_id FROM case_parties cp WHERE cp.full_name ILIKE ? OR cp.national_id = ?))`)
+		args = append(args, t, t, like, like, t)
+	}
+	db := s.conn(ctx)
+	var page domain.CasePage
+	whereSQL := strings.Join(conds, " AND ")
+	if err := db.Raw("SELECT count(*) FROM cases c WHERE "+whereSQL, args...).Scan(&page.Total).Error; err != nil {
+		return page, translate(err, "hồ sơ")
+	}
+	if f.Cursor != nil {
+		whereSQL += " AND (c.received_at, c.id) < (?, ?)"
+		args = append(args, f.Cursor.ReceivedAt, f.Cursor.ID)
+	}
+	args = append(args, f.Limit)
+	var rows []caseRow
+	if err := db.Raw(caseSelect+"WHERE "+whereSQL+" ORDER BY c.received_at DESC, c.id DESC LIMIT ?", args...).Scan(&rows).Error; err != nil {
+		return page, translate(err, "hồ sơ")
+	}
+	page.Items = make([]domain.Case, len(rows))
+	for i, r := range rows {
+		page.Items[i] = r.toDomain()
+	}
+	if len(rows) == f.Limit {
+		last := rows[len(rows)-1]
+		page.NextCursor = &domain.CaseCursor{ReceivedAt: last.ReceivedAt, ID: last.ID}
+	}
+	return page, nil
+}
+
+func (s *Store) unitPathOf(ctx context.Context, id int64) domain.UnitPath {
+	u, err := s.GetUnit(ctx, id)
+	if err != nil {
+		return domain.UnitPath("-")
+	}
+	return u.Path
+}
