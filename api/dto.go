@@ -122,27 +122,29 @@ type unitRefJSON struct {
 }
 
 type caseJSON struct {
-	ID              string           `json:"id"`
-	Kind            string           `json:"kind"`
-	Number          string           `json:"number"`
-	Code            string           `json:"code"`
-	Unit            unitRefJSON      `json:"unit"`
-	Stage           string           `json:"stage"`
-	ReceivedAt      time.Time        `json:"received_at"`
-	Channel         string           `json:"channel"`
-	SourceType      string           `json:"source_type"`
-	Summary         string           `json:"summary"`
-	ReporterName    string           `json:"reporter_name"`
-	ReporterKind    string           `json:"reporter_kind"`
-	ReporterContact string           `json:"reporter_contact"`
-	Offence         *offenceJSON     `json:"offence"`
-	Secret          bool             `json:"secret"`
-	Version         int              `json:"version"`
-	CreatedBy       string           `json:"created_by"`
-	CreatedAt       time.Time        `json:"created_at"`
-	UpdatedAt       time.Time        `json:"updated_at"`
-	Parties         []partyJSON      `json:"parties,omitempty"`
-	Team            []assignmentJSON `json:"team,omitempty"`
+	ID              string       `json:"id"`
+	Kind            string       `json:"kind"`
+	Number          string       `json:"number"`
+	Code            string       `json:"code"`
+	Unit            unitRefJSON  `json:"unit"`
+	Stage           string       `json:"stage"`
+	ReceivedAt      time.Time    `json:"received_at"`
+	Channel         string       `json:"channel"`
+	SourceType      string       `json:"source_type"`
+	Summary         string       `json:"summary"`
+	ReporterName    string       `json:"reporter_name"`
+	ReporterKind    string       `json:"reporter_kind"`
+	ReporterContact string       `json:"reporter_contact"`
+	Offence         *offenceJSON `json:"offence"`
+	Secret          bool         `json:"secret"`
+	Version         int          `json:"version"`
+	CreatedBy       string       `json:"created_by"`
+	CreatedAt       time.Time    `json:"created_at"`
+	UpdatedAt       time.Time    `json:"updated_at"`
+	// Parties and Team are sent (possibly as []) in the full view of one case, and left out of
+	// list items.
+	Parties *[]partyJSON      `json:"parties,omitempty"`
+	Team    *[]assignmentJSON `json:"team,omitempty"`
 }
 
 func toCaseJSON(cs *domain.Case, full bool) caseJSON {
@@ -156,20 +158,21 @@ func toCaseJSON(cs *domain.Case, full bool) caseJSON {
 	if !full {
 		return j
 	}
-	j.Parties = []partyJSON{}
+	parties := []partyJSON{}
 	for _, p := range cs.Parties {
 		pj := partyJSON{ID: p.ID, Role: string(p.Role), FullName: p.FullName, NationalID: p.NationalID, Gender: p.Gender, Address: p.Address}
 		if p.BirthDate != nil {
 			s := p.BirthDate.Format(time.DateOnly)
 			pj.BirthDate = &s
 		}
-		j.Parties = append(j.Parties, pj)
+		parties = append(parties, pj)
 	}
-	j.Team = []assignmentJSON{}
+	team := []assignmentJSON{}
 	for _, a := range cs.Team {
-		j.Team = append(j.Team, assignmentJSON{ID: a.ID, UserID: a.UserID, UserName: a.UserName, Role: string(a.Role), AssignedBy: a.AssignedBy,
+		team = append(team, assignmentJSON{ID: a.ID, UserID: a.UserID, UserName: a.UserName, Role: string(a.Role), AssignedBy: a.AssignedBy,
 			AssignedAt: a.AssignedAt, Note: a.Note, EndedAt: a.EndedAt, EndedBy: a.EndedBy})
 	}
+	j.Parties, j.Team = &parties, &team
 	return j
 }
 

@@ -573,7 +573,12 @@ func (s *Server) assign(c *gin.Context) {
 func (s *Server) unassign(c *gin.Context) {
 	version := ifMatchVersion(c)
 	if v, ok := c.GetQuery("version"); ok {
-		version, _ = strconv.Atoi(v)
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			s.fail(c, badRequest("tham số version phải là số nguyên dương", "version"))
+			return
+		}
+		version = n
 	}
 	cs, err := s.Cases.Unassign(c.Request.Context(), principal(c), c.Param("id"), c.Param("assignmentId"), version)
 	if err != nil {
