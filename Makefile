@@ -22,7 +22,13 @@ run: build
 test: build
 	$(BIN) with-db -- go test -count=1 -p 2 -timeout 15m ./...
 
-# Go benchmarks only; the HTTP load command will be added here as a second step.
+# Go benchmarks: the case list and read through the whole API against the same list in raw pgx,
+# on BENCH_CASES generated cases (20000 by default; e.g. BENCH_CASES=200000 make bench).
+# For the HTTP load test at scale, against a server on this machine:
+#   DATABASE_URL=postgres://... $(BIN) gen --cases 1000000 --seed 1
+#   DATABASE_URL=postgres://... KIEMSAT_JWT_KEY_FILE=... $(BIN) serve &   # or: make run
+#   $(BIN) load --url http://127.0.0.1:8080 --user hn.vientruong --password ... \
+#       --concurrency 32 --requests 5000 --duration 2m --path '/api/v1/cases?limit=50'
 bench: build
 	$(BIN) with-db -- go test -run '^$$' -bench . -benchmem -timeout 30m ./...
 

@@ -1,0 +1,277 @@
+// Package bench_test measures the case registry end to end on a real PostgreSQL filled by the
+// generator (BENCH_CASES cases, 20000 by default): the list and read endpoints through the whole
+// API stack, and the list's SQL alone through pgx, so that the two results show what the layers
+// above the database cost.
+//
+//	TEST_DATABASE_URL=... go test -run '^$' -bench . -benchmem ./api/bench/
+package bench_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"kiemsat/api"
+	"kiemsat/repository"
+	"kiemsat/repository/gen"
+	"kiemsat/repository/pgtest"
+	"kiemsat/service"
+	"kiemsat/service/seed"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+const (
+	benchUser     = "hn.vientruong" // chief of the Hà Nội provincial procuracy: reads its whole subtree
+	benchPassword = "Bench@2026"
+)
+
+type benchEnv struct {
+	handler  http.Handler
+	pool     *pgxpool.Pool
+	token    string
+	unitIDs  []int64 // the units the chief's scope reaches
+	ownUnit  []int64 // where the chief may also read secret cases
+	caseIDs  []string
+	total    int64 // cases in scope
+	generate time.Duration
+}
+
+var (
+	envOnce sync.Once
+	env     *benchEnv
+	envErr  error
+)
+
+// setup builds the application as cmd/kiemsat does, on the package database, seeds the demo
+// organisation and users, and generates the cases, once for all benchmarks.
+func setup(b *testing.B) *benchEnv {
+	b.Helper()
+	envOnce.Do(func() { env, envErr = build(context.Background()) })
+	if envErr != nil {
+		b.Fatal(envErr)
+	}
+	return env
+}
+
+func build(ctx context.Context) (*benchEnv, error) {
+	n := 20000
+	if v := os.Getenv("BENCH_CASES"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n <= 0 {
+			return nil, fmt.Errorf("BENCH_CASES=%q: want a positive number", v)
+		}
+	}
+	url := pgtest.URL()
+	store, err := repository.Open(ctx, url, repository.Options{MaxOpenConns: 16})
+	if err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	policy, err := repository.NewPolicy(ctx, store, log, 0)
+	if err != nil {
+		return nil, err
+	}
+	hasher := service.PasswordHasher{Params: service.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
+	clock := service.SystemClock{}
+	authz := service.NewAuthz(policy)
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	jwt := api.NewJWT(key, "kiemsat", "kiemsat-api", 24*time.Hour, time.Now) // outlives any benchmark run
+	auth, err := service.NewAuth(service.DefaultAuthConfig, store, store, store, store, jwt, hasher, store, clock)
+	if err != nil {
+		return nil, err
+	}
+	cases := service.NewCases(store, store, store, store, authz, store, clock)
+	admin := service.NewAdmin(store, store, store, store, authz, hasher, store, clock)
+	audit := service.NewAuditLog(store, authz, store, clock)
+	srv := api.NewServer(api.Deps{Log: log, JWT: jwt, Auth: auth, Cases: cases, Admin: admin, Audit: audit, Auditor: store,
+		Ready: func(context.Context) error { return nil }, Version: "bench"})
+	units, err := seed.Demo(ctx, seed.DemoDeps{Tx: store, Units: store, Users: store, Auth: auth, Cases: cases, Hasher: hasher, Clock: clock}, benchPassword, false)
+	if err != nil {
+		return nil, err
+	}
+	e := &benchEnv{handler: srv.Handler()}
+	if e.pool, err = pgxpool.New(ctx, url); err != nil {
+		return nil, err
+	}
+	creator, err := gen.Prepare(ctx, store, e.pool, hasher, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	res, err := gen.Run(ctx, e.pool, gen.Config{Cases: n, Seed: 1, Batch: 10000, Now: time.Now(), CreatorID: creator})
+	if err != nil {
+		return nil, err
+	}
+	e.generate = res.Elapsed
+	fmt.Fprintf(os.Stderr, "bench: generated %d cases (%d parties, %d leads) in %s\n", res.Cases, res.Parties, res.Assignments, res.Elapsed.Round(time.Millisecond))
+
+	// Log in through the API, as a client would.
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/login", strings.NewReader(fmt.Sprintf(`{"username":%q,"password":%q}`, benchUser, benchPassword)))
+	req.Header.Set("Content-Type", "application/json")
+	e.handler.ServeHTTP(rec, req)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &tok) != nil || tok.AccessToken == "" {
+		return nil, fmt.Errorf("login as %s: HTTP %d %s", benchUser, rec.Code, rec.Body.String())
+	}
+	e.token = tok.AccessToken
+
+	hn := units[seed.ProvinceCode("HNI")]
+	e.ownUnit = []int64{hn.ID}
+	rows, err := e.pool.Query(ctx, `SELECT id FROM units WHERE path <@ $1::ltree ORDER BY id`, string(hn.Path))
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		e.unitIDs = append(e.unitIDs, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM cases WHERE unit_id = ANY($1) AND NOT secret`, e.unitIDs).Scan(&e.total); err != nil {
+		return nil, err
+	}
+	idRows, err := e.pool.Query(ctx, `SELECT id::text FROM cases WHERE unit_id = ANY($1) AND NOT secret ORDER BY id LIMIT 1000`, e.unitIDs)
+	if err != nil {
+		return nil, err
+	}
+	for idRows.Next() {
+		var id string
+		if err := idRows.Scan(&id); err != nil {
+			return nil, err
+		}
+		e.caseIDs = append(e.caseIDs, id)
+	}
+	if err := idRows.Err(); err != nil {
+		return nil, err
+	}
+	if len(e.caseIDs) == 0 {
+		return nil, fmt.Errorf("no readable case in %s's scope", benchUser)
+	}
+	return e, nil
+}
+
+func (e *benchEnv) get(path string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	e.handler.ServeHTTP(rec, req)
+	return rec
+}
+
+// BenchmarkListCasesAPI is GET /api/v1/cases?limit=50 as the Hà Nội chief through the whole
+// stack: authentication, scope, SQL through gorm, the audit row, JSON.
+func BenchmarkListCasesAPI(b *testing.B) {
+	e := setup(b)
+	rec := e.get("/api/v1/cases?limit=50")
+	var page struct {
+		Items []json.RawMessage `json:"items"`
+		Total int64             `json:"total"`
+	}
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &page) != nil || len(page.Items) != 50 || page.Total < e.total {
+		b.Fatalf("list: HTTP %d, %d items, total %d (want 50 items of at least %d): %.300s", rec.Code, len(page.Items), page.Total, e.total, rec.Body.String())
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if rec := e.get("/api/v1/cases?limit=50"); rec.Code != http.StatusOK {
+			b.Fatalf("list: HTTP %d", rec.Code)
+		}
+	}
+	b.ReportMetric(float64(page.Total), "cases_in_scope")
+}
+
+// BenchmarkListCasesRawPGX is the same page with the same scope condition, straight through pgx:
+// the floor the API list is measured against.
+func BenchmarkListCasesRawPGX(b *testing.B) {
+	e := setup(b)
+	ctx := context.Background()
+	const scope = `c.unit_id = ANY($1) AND (NOT c.secret OR c.unit_id = ANY($2) OR EXISTS (SELECT 1 FROM case_assignments ca
+		WHERE ca.case_id = c.id AND ca.user_id = $3 AND ca.ended_at IS NULL))`
+	var userID string
+	if err := e.pool.QueryRow(ctx, `SELECT id::text FROM users WHERE username = $1`, benchUser).Scan(&userID); err != nil {
+		b.Fatal(err)
+	}
+	page := func() (int64, int, error) {
+		var total int64
+		if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM cases c WHERE `+scope, e.unitIDs, e.ownUnit, userID).Scan(&total); err != nil {
+			return 0, 0, err
+		}
+		rows, err := e.pool.Query(ctx, `SELECT c.id, c.kind, c.number, c.code, c.unit_id, c.stage, c.received_at, c.channel, c.source_type,
+			c.summary, c.reporter_name, c.offence_article, c.offence_clause, c.secret, c.version, c.created_at, c.updated_at, u.path::text, u.code
+			FROM cases c JOIN units u ON u.id = c.unit_id WHERE `+scope+` ORDER BY c.received_at DESC, c.id DESC LIMIT 50`, e.unitIDs, e.ownUnit, userID)
+		if err != nil {
+			return 0, 0, err
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			var (
+				id                                                   [16]byte
+				kind, number, code, stage, channel, source, sum, rep string
+				path, unitCode                                       string
+				unitID                                               int64
+				received, created, updated                           time.Time
+				article, clause                                      *int32
+				secret                                               bool
+				version                                              int32
+			)
+			if err := rows.Scan(&id, &kind, &number, &code, &unitID, &stage, &received, &channel, &source, &sum, &rep, &article, &clause,
+				&secret, &version, &created, &updated, &path, &unitCode); err != nil {
+				return 0, 0, err
+			}
+			n++
+		}
+		return total, n, rows.Err()
+	}
+	total, n, err := page()
+	if err != nil || n != 50 || total < e.total {
+		b.Fatalf("raw list: %d rows, total %d, err %v", n, total, err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, _, err := page(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(total), "cases_in_scope")
+}
+
+// BenchmarkGetCaseAPI is GET /api/v1/cases/:id over a thousand cases of the chief's subtree:
+// the case, its parties and team, and the audit row of the read.
+func BenchmarkGetCaseAPI(b *testing.B) {
+	e := setup(b)
+	if rec := e.get("/api/v1/cases/" + e.caseIDs[0]); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), e.caseIDs[0]) {
+		b.Fatalf("get: HTTP %d: %.300s", rec.Code, rec.Body.String())
+	}
+	b.ReportAllocs()
+	i := 0
+	b.ResetTimer()
+	for b.Loop() {
+		if rec := e.get("/api/v1/cases/" + e.caseIDs[i%len(e.caseIDs)]); rec.Code != http.StatusOK {
+			b.Fatalf("get: HTTP %d", rec.Code)
+		}
+		i++
+	}
+}
