@@ -1,0 +1,350 @@
+// Package e2e_test drives the whole HTTP API against a real PostgreSQL database: security,
+// concurrency, bad input and the audit trail, each test on its own freshly migrated database.
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"kiemsat/api"
+	"kiemsat/domain"
+	"kiemsat/repository"
+	"kiemsat/repository/pgtest"
+	"kiemsat/service"
+	"kiemsat/service/seed"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+const (
+	demoPassword = "Mat-khau-thu-nghiem-2026"
+	issuer       = "kiemsat"
+	audience     = "kiemsat-api"
+	accessTTL    = 15 * time.Minute
+	v1           = "/api/v1"
+)
+
+// fakeClock is a controllable clock shared by the services and the JWT verifier.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+type envOptions struct {
+	auth    service.AuthConfig
+	maxBody int64
+}
+
+type envOption func(*envOptions)
+
+func withAddressLimit(n int) envOption { return func(o *envOptions) { o.auth.AddressLimit = n } }
+
+// env is one running API over its own database, seeded with the demo organisation and users.
+type env struct {
+	t      *testing.T
+	db     *sql.DB
+	store  *repository.Store
+	clock  *fakeClock
+	key    ed25519.PrivateKey
+	jwt    *api.JWT
+	server *api.Server
+	srv    *httptest.Server
+	units  map[string]domain.Unit
+}
+
+func newEnv(t *testing.T, opts ...envOption) *env {
+	t.Helper()
+	o := envOptions{auth: service.DefaultAuthConfig, maxBody: 4 << 10}
+	for _, f := range opts {
+		f(&o)
+	}
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	store, err := repository.Open(ctx, url, repository.Options{MaxOpenConns: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	policy, err := repository.NewPolicy(ctx, store, log, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(policy.Close)
+	clock := &fakeClock{now: time.Now().Truncate(time.Millisecond)}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwt := api.NewJWT(key, issuer, audience, accessTTL, clock.Now)
+	hasher := service.PasswordHasher{Params: service.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
+	authz := service.NewAuthz(policy)
+	auth, err := service.NewAuth(o.auth, store, store, store, store, jwt, hasher, store, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := service.NewCases(store, store, store, store, authz, store, clock)
+	admin := service.NewAdmin(store, store, store, store, authz, hasher, store, clock)
+	audit := service.NewAuditLog(store, authz, store, clock)
+	units, err := seed.Demo(ctx, seed.DemoDeps{Tx: store, Units: store, Users: store, Auth: auth, Cases: cases, Hasher: hasher, Clock: clock}, demoPassword, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := api.NewServer(api.Deps{Log: log, JWT: jwt, Auth: auth, Cases: cases, Admin: admin, Audit: audit, Auditor: store,
+		Ready: func(ctx context.Context) error { return store.Ping(ctx) }, MaxBody: o.maxBody, Version: "e2e"})
+	srv := httptest.NewServer(server.Handler())
+	t.Cleanup(srv.Close)
+	return &env{t: t, db: store.SQL(), store: store, clock: clock, key: key, jwt: jwt, server: server, srv: srv, units: units}
+}
+
+// response is a finished HTTP exchange.
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+type errDetail struct {
+	Field   string `json:"field"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+type errEnvelope struct {
+	Error struct {
+		Code      string      `json:"code"`
+		Message   string      `json:"message"`
+		Details   []errDetail `json:"details"`
+		RequestID string      `json:"request_id"`
+	} `json:"error"`
+}
+
+func (r response) err(t *testing.T) errEnvelope {
+	t.Helper()
+	var e errEnvelope
+	if err := json.Unmarshal(r.Body, &e); err != nil {
+		t.Fatalf("status %d: body is not an error envelope: %v: %s", r.Status, err, r.Body)
+	}
+	return e
+}
+
+func (r response) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("status %d: decode body: %v: %s", r.Status, err, r.Body)
+	}
+}
+
+// raw is a request body sent byte for byte.
+type raw string
+
+// req describes one request. Body is marshalled as JSON unless it is raw or nil.
+type req struct {
+	Method  string
+	Path    string
+	Token   string
+	Body    any
+	Header  map[string]string
+	Chunked bool
+}
+
+func (e *env) send(r req) response {
+	e.t.Helper()
+	var body []byte
+	switch b := r.Body.(type) {
+	case nil:
+	case raw:
+		body = []byte(b)
+	default:
+		var err error
+		if body, err = json.Marshal(b); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+		if r.Chunked {
+			rd = io.MultiReader(bytes.NewReader(body)) // unknown length: sent chunked
+		}
+	}
+	hr, err := http.NewRequest(r.Method, e.srv.URL+r.Path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if body != nil {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	if r.Token != "" {
+		hr.Header.Set("Authorization", "Bearer "+r.Token)
+	}
+	for k, v := range r.Header {
+		hr.Header.Set(k, v)
+	}
+	res, err := e.srv.Client().Do(hr)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", r.Method, r.Path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+func (e *env) get(path, token string) response {
+	e.t.Helper()
+	return e.send(req{Method: "GET", Path: path, Token: token})
+}
+
+type tokens struct {
+	AccessToken        string `json:"access_token"`
+	RefreshToken       string `json:"refresh_token"`
+	MustChangePassword bool   `json:"must_change_password"`
+}
+
+func (e *env) loginResp(username, password string) response {
+	e.t.Helper()
+	return e.send(req{Method: "POST", Path: v1 + "/auth/login", Body: map[string]string{"username": username, "password": password}})
+}
+
+// login logs a user in and fails the test unless it works.
+func (e *env) login(username string) tokens {
+	e.t.Helper()
+	return e.loginWith(username, demoPassword)
+}
+
+func (e *env) loginWith(username, password string) tokens {
+	e.t.Helper()
+	r := e.loginResp(username, password)
+	if r.Status != http.StatusOK {
+		e.t.Fatalf("login %s: status %d: %s", username, r.Status, r.Body)
+	}
+	var tk tokens
+	r.decode(e.t, &tk)
+	if tk.AccessToken == "" || tk.RefreshToken == "" {
+		e.t.Fatalf("login %s: empty tokens: %s", username, r.Body)
+	}
+	return tk
+}
+
+// wantError asserts status and error code, and returns the envelope.
+func wantError(t *testing.T, r response, status int, code string) errEnvelope {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+	e := r.err(t)
+	if e.Error.Code != code {
+		t.Fatalf("code %q, want %q: %s", e.Error.Code, code, r.Body)
+	}
+	if e.Error.RequestID == "" || e.Error.RequestID != r.Header.Get("X-Request-ID") {
+		t.Fatalf("error request_id %q does not match X-Request-ID %q", e.Error.RequestID, r.Header.Get("X-Request-ID"))
+	}
+	return e
+}
+
+// hasDetail reports whether the envelope names field (and rule, when rule is not empty).
+func hasDetail(e errEnvelope, field, rule string) bool {
+	for _, d := range e.Error.Details {
+		if d.Field == field && (rule == "" || d.Rule == rule) {
+			return true
+		}
+	}
+	return false
+}
+
+func wantDetail(t *testing.T, r response, status int, code, field, rule string) {
+	t.Helper()
+	e := wantError(t, r, status, code)
+	if !hasDetail(e, field, rule) {
+		t.Fatalf("no detail field=%q rule=%q in %s", field, rule, r.Body)
+	}
+}
+
+func (e *env) count(query string, args ...any) int {
+	e.t.Helper()
+	var n int
+	if err := e.db.QueryRow(query, args...).Scan(&n); err != nil {
+		e.t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+func (e *env) exec(query string, args ...any) {
+	e.t.Helper()
+	if _, err := e.db.Exec(query, args...); err != nil {
+		e.t.Fatalf("%s: %v", query, err)
+	}
+}
+
+func (e *env) userID(username string) string {
+	e.t.Helper()
+	var id string
+	if err := e.db.QueryRow(`SELECT id::text FROM users WHERE username = $1`, username).Scan(&id); err != nil {
+		e.t.Fatalf("user %s: %v", username, err)
+	}
+	return id
+}
+
+// caseOf returns the id of a case registered at the unit with the given code.
+func (e *env) caseOf(unitCode string) string {
+	e.t.Helper()
+	var id string
+	if err := e.db.QueryRow(`SELECT c.id::text FROM cases c JOIN units u ON u.id = c.unit_id WHERE u.code = $1 AND NOT c.secret ORDER BY c.received_at DESC LIMIT 1`, unitCode).Scan(&id); err != nil {
+		e.t.Fatalf("case of %s: %v", unitCode, err)
+	}
+	return id
+}
+
+type caseBody struct {
+	ID      string `json:"id"`
+	Number  string `json:"number"`
+	Code    string `json:"code"`
+	Version int    `json:"version"`
+}
+
+// validCase is a registration body the clerk of unitID may submit.
+func (e *env) validCase(unitID int64) map[string]any {
+	return map[string]any{
+		"kind": "report", "unit_id": unitID, "received_at": e.clock.Now().Add(-time.Hour).Format(time.RFC3339),
+		"channel": "in_person", "source_type": "denunciation", "reporter_name": "Nguyễn Văn An",
+		"summary": "Ông Nguyễn Văn An tố giác việc bị mất trộm tài sản tại nhà riêng.",
+		"parties": []map[string]any{{"role": "victim", "full_name": "Nguyễn Văn An", "national_id": "001085000111"}},
+	}
+}
+
+func contains(s string, subs ...string) string {
+	l := strings.ToLower(s)
+	for _, sub := range subs {
+		if strings.Contains(l, strings.ToLower(sub)) {
+			return sub
+		}
+	}
+	return ""
+}
