@@ -50,10 +50,10 @@ type userJSON struct {
 	CreatedAt          time.Time  `json:"created_at"`
 }
 
-func toUserJSON(u domain.User) userJSON {
+func toUserJSON(u domain.User, now time.Time) userJSON {
 	j := userJSON{ID: u.ID, Username: u.Username, FullName: u.FullName, Email: u.Email, UnitID: u.UnitID, Active: u.Active,
 		MustChangePassword: u.MustChangePassword, Version: u.Version, CreatedAt: u.CreatedAt}
-	if u.LockedUntil != nil && u.LockedUntil.After(time.Now()) {
+	if u.LockedUntil != nil && u.LockedUntil.After(now) {
 		j.LockedUntil = u.LockedUntil
 	}
 	return j

@@ -104,7 +104,7 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, toTokensJSON(t, time.Now()))
+	c.JSON(http.StatusOK, toTokensJSON(t, s.Now()))
 }
 
 type refreshJSON struct {
@@ -123,7 +123,7 @@ func (s *Server) refresh(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, toTokensJSON(t, time.Now()))
+	c.JSON(http.StatusOK, toTokensJSON(t, s.Now()))
 }
 
 func (s *Server) logout(c *gin.Context) {
@@ -158,7 +158,7 @@ func (s *Server) changePassword(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, toTokensJSON(t, time.Now()))
+	c.JSON(http.StatusOK, toTokensJSON(t, s.Now()))
 }
 
 type scopeEntryJSON struct {
@@ -193,7 +193,7 @@ func (s *Server) me(c *gin.Context) {
 			roles = append(roles, string(g.Role))
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"user": toUserJSON(p.User), "unit": toUnitJSON(p.Unit), "roles": roles, "grants": grants, "scope": scope})
+	c.JSON(http.StatusOK, gin.H{"user": toUserJSON(p.User, s.Now()), "unit": toUnitJSON(p.Unit), "roles": roles, "grants": grants, "scope": scope})
 }
 
 // --- units ---
@@ -324,7 +324,7 @@ func (s *Server) listUsers(c *gin.Context) {
 	}
 	items := make([]userJSON, len(page.Items))
 	for i, u := range page.Items {
-		items[i] = toUserJSON(u)
+		items[i] = toUserJSON(u, s.Now())
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "total": page.Total})
 }
@@ -335,7 +335,7 @@ func (s *Server) getUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toUserJSON(u))
+	c.JSON(http.StatusOK, toUserJSON(u, s.Now()))
 }
 
 type createUserJSON struct {
@@ -364,7 +364,7 @@ func (s *Server) createUser(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/api/v1/users/"+u.ID)
-	c.JSON(http.StatusCreated, toUserJSON(u))
+	c.JSON(http.StatusCreated, toUserJSON(u, s.Now()))
 }
 
 type patchUserJSON struct {
@@ -387,7 +387,7 @@ func (s *Server) updateUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toUserJSON(u))
+	c.JSON(http.StatusOK, toUserJSON(u, s.Now()))
 }
 
 func (s *Server) listGrants(c *gin.Context) {

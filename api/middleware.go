@@ -217,7 +217,7 @@ func (s *Server) auditFailures() gin.HandlerFunc {
 		if status < 400 || c.GetBool("kiemsat.audited") {
 			return
 		}
-		e := domain.AuditEntry{At: time.Now(), Action: "http." + strings.ToLower(c.Request.Method), TargetType: "route", TargetID: c.FullPath(),
+		e := domain.AuditEntry{At: s.Now(), Action: "http." + strings.ToLower(c.Request.Method), TargetType: "route", TargetID: c.FullPath(),
 			RequestID: requestID(c), RemoteAddr: c.ClientIP(), Outcome: domain.OutcomeFailure, Detail: `{"status":` + strconv.Itoa(status) + `}`}
 		if status == http.StatusUnauthorized || status == http.StatusForbidden {
 			e.Outcome = domain.OutcomeDenied

@@ -398,7 +398,7 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"Case":     toCaseJSON(cs, true),
 		"CasePage": casePageJSON{Items: []caseJSON{toCaseJSON(cs, false), toCaseJSON(&noOffence, false)}, Total: 2, NextCursor: encodeCursor(&domain.CaseCursor{ReceivedAt: now, ID: cs.ID})},
 		"Unit":     toUnitJSON(domain.Unit{ID: 27, Code: "VKS-HNI-KV01", Name: "VKSND khu vực 1 - Hà Nội", Level: domain.LevelRegional, ParentID: &parent, Path: "1.4.27", Active: true, EffectiveFrom: now, EffectiveTo: &now, Version: 1}),
-		"User":     toUserJSON(domain.User{ID: "0195a0f0-1111-7222-8333-444455556666", Username: "hnkv1.thuky", FullName: "Đặng Văn Tú", UnitID: 27, Active: true, Version: 1, CreatedAt: now}),
+		"User":     toUserJSON(domain.User{ID: "0195a0f0-1111-7222-8333-444455556666", Username: "hnkv1.thuky", FullName: "Đặng Văn Tú", UnitID: 27, Active: true, Version: 1, CreatedAt: now}, now),
 		"Grant":    toGrantJSON(domain.Grant{ID: "0195a0f0-1111-7222-8333-444455556669", UserID: "0195a0f0-1111-7222-8333-444455556666", Role: domain.RoleClerk, UnitID: 27, UnitCode: "VKS-HNI-KV01", CreatedAt: now}),
 		"Tokens":   toTokensJSON(service.Tokens{AccessToken: "a.b.c", AccessExpiresAt: now.Add(15 * time.Minute), RefreshToken: "r", RefreshExpiresAt: now.Add(12 * time.Hour)}, now),
 		"AuditEntry": auditJSON{ID: 9, At: now, UserID: "0195a0f0-1111-7222-8333-444455556666", Action: "case.read", TargetType: "case", TargetID: cs.ID,

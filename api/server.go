@@ -52,6 +52,9 @@ type Deps struct {
 	// TrustedProxies are the only peers whose X-Forwarded-For is believed; none by default, so
 	// a client cannot spoof its address past the login throttle.
 	TrustedProxies []string
+	// Now is the clock of the HTTP layer (token expiry in responses, audit rows of refused
+	// requests); it must be the services' clock. Defaults to time.Now.
+	Now func() time.Time
 }
 
 // Server is the HTTP API.
@@ -70,6 +73,9 @@ func NewServer(d Deps) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	if d.MaxBody <= 0 {
 		d.MaxBody = 1 << 20
+	}
+	if d.Now == nil {
+		d.Now = time.Now
 	}
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()

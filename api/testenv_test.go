@@ -98,7 +98,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	admin := service.NewAdmin(store, store, store, store, authz, hasher, store, clock)
 	audit := service.NewAuditLog(store, authz, store, clock)
 	srv := api.NewServer(api.Deps{Log: log, JWT: jwt, Auth: auth, Cases: cases, Admin: admin, Audit: audit, Auditor: store,
-		Ready: func(ctx context.Context) error { return store.Ping(ctx) }, Version: "test"})
+		Ready: func(ctx context.Context) error { return store.Ping(ctx) }, Version: "test", Now: clock.Now})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 

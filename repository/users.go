@@ -146,9 +146,13 @@ func (s *Store) RecordLoginFailure(ctx context.Context, id string, lockAfter int
 		FailedLogins int
 		LockedUntil  *time.Time
 	}
-	err := s.conn(ctx).Raw(`UPDATE users SET failed_logins = failed_logins + 1,
-		locked_until = CASE WHEN failed_logins + 1 >= ? THEN ?::timestamptz ELSE locked_until END
-		WHERE id = ? RETURNING failed_logins, locked_until`, lockAfter, now.Add(lockFor), id).Scan(&r).Error
+	// A lock that has run out starts a fresh count: the account gets lockAfter new tries, not one.
+	err := s.conn(ctx).Raw(`WITH cur AS (
+			SELECT CASE WHEN locked_until IS NOT NULL AND locked_until <= ?::timestamptz THEN 1 ELSE failed_logins + 1 END AS n
+			FROM users WHERE id = ?)
+		UPDATE users u SET failed_logins = cur.n,
+			locked_until = CASE WHEN cur.n >= ? THEN ?::timestamptz WHEN u.locked_until <= ?::timestamptz THEN NULL ELSE u.locked_until END
+		FROM cur WHERE u.id = ? RETURNING u.failed_logins, u.locked_until`, now, id, lockAfter, now.Add(lockFor), now, id).Scan(&r).Error
 	if err != nil {
 		return 0, nil, translate(err, "người dùng")
 	}

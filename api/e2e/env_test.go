@@ -115,7 +115,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatal(err)
 	}
 	server := api.NewServer(api.Deps{Log: log, JWT: jwt, Auth: auth, Cases: cases, Admin: admin, Audit: audit, Auditor: store,
-		Ready: func(ctx context.Context) error { return store.Ping(ctx) }, MaxBody: o.maxBody, Version: "e2e"})
+		Ready: func(ctx context.Context) error { return store.Ping(ctx) }, MaxBody: o.maxBody, Version: "e2e", Now: clock.Now})
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: store.SQL(), store: store, clock: clock, key: key, jwt: jwt, server: server, srv: srv, units: units}

@@ -240,6 +240,17 @@ func TestLoginLockout(t *testing.T) {
 	}
 	// The successful login reset the counter: one more wrong password is a plain 401.
 	wantError(t, e.loginResp(user, "wrong-again"), http.StatusUnauthorized, "unauthenticated")
+
+	// A lock that runs out without a successful login also starts a fresh count: the next
+	// wrong password is a plain 401, not an immediate new lock.
+	const other = "hnkv1.phovt"
+	for i := 1; i <= 4; i++ {
+		wantError(t, e.loginResp(other, "wrong-password-"+strconv.Itoa(i)), http.StatusUnauthorized, "unauthenticated")
+	}
+	wantError(t, e.loginResp(other, "wrong-password-5"), http.StatusTooManyRequests, "account_locked")
+	e.clock.Advance(service.DefaultAuthConfig.LockFor + time.Second)
+	wantError(t, e.loginResp(other, "wrong-after-lock"), http.StatusUnauthorized, "unauthenticated")
+	e.login(other)
 }
 
 // TestLoginAddressLimit: with AddressLimit 3, the fourth failed login from one address is refused

@@ -75,7 +75,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 			collectors.NewDBStatsCollector(store.SQL(), "kiemsat"))
 		a.server = api.NewServer(api.Deps{Log: log, JWT: jwt, Auth: a.Auth, Cases: a.Cases, Admin: a.Admin, Audit: a.Audit, Auditor: store,
-			Ready: a.ready, Registry: reg, MaxBody: cfg.MaxBodyBytes, Version: version, TrustedProxies: cfg.TrustedProxies})
+			Ready: a.ready, Registry: reg, MaxBody: cfg.MaxBodyBytes, Version: version, TrustedProxies: cfg.TrustedProxies, Now: clock.Now})
 	}
 	return a, nil
 }

@@ -76,7 +76,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	admin := service.NewAdmin(e.store, e.store, e.store, e.store, authz, cheapHasher, e.store, e.clock)
 	audit := service.NewAuditLog(e.store, authz, e.store, e.clock)
 	e.srv = api.NewServer(api.Deps{Log: log, JWT: jwt, Auth: e.auth, Cases: e.cases, Admin: admin, Audit: audit, Auditor: e.store,
-		Ready: func(context.Context) error { return nil }})
+		Ready: func(context.Context) error { return nil }, Now: e.clock.Now})
 	return e
 }
 
