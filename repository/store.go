@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	neturl "net/url"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -29,7 +30,7 @@ type Options struct {
 
 // Open connects to PostgreSQL through gorm with the pgx driver.
 func Open(ctx context.Context, url string, opt Options) (*Store, error) {
-	db, err := gorm.Open(postgres.New(postgres.Config{DSN: url}), &gorm.Config{
+	db, err := gorm.Open(postgres.New(postgres.Config{DSN: withRuntimeDefaults(url)}), &gorm.Config{
 		Logger:                 logger.Default.LogMode(logger.Silent),
 		SkipDefaultTransaction: true,
 		PrepareStmt:            false,
@@ -67,6 +68,22 @@ func (s *Store) Close() error { return s.sqlDB.Close() }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx) }
+
+// withRuntimeDefaults turns JIT compilation off unless the URL sets it: our queries are short
+// OLTP statements, and at a million cases the planner's JIT spent 140 ms compiling a count that
+// runs in 20 ms. pgx passes unknown URL parameters to the server as run-time settings.
+func withRuntimeDefaults(dsn string) string {
+	u, err := neturl.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return dsn
+	}
+	q := u.Query()
+	if q.Get("jit") == "" {
+		q.Set("jit", "off")
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
 
 type txKey struct{}
 

@@ -197,7 +197,7 @@ func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config) (Result, error) {
 		}
 	}
 	if !cfg.SkipAnalyze {
-		if _, err := pool.Exec(ctx, "ANALYZE cases, case_parties, case_assignments, case_counters"); err != nil {
+		if _, err := pool.Exec(ctx, "VACUUM (ANALYZE) cases, case_parties, case_assignments, case_counters"); err != nil {
 			return res, fmt.Errorf("gen: analyze: %w", err)
 		}
 	}
