@@ -27,15 +27,7 @@ func runGen(ctx context.Context, args []string) error {
 		fmt.Fprintln(os.Stderr, "gen: --cases and --batch must be positive")
 		return exitCodeError(2)
 	}
-	cfg, err := loadConfig(false, "")
-	if err != nil {
-		return err
-	}
-	if err := needDatabase(cfg); err != nil {
-		return err
-	}
-	cfg.PolicyReload = 0
-	app, err := NewApp(ctx, cfg, newLogger(cfg.LogLevel))
+	app, cfg, err := openCommandApp(ctx, true)
 	if err != nil {
 		return err
 	}

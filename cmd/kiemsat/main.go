@@ -95,6 +95,23 @@ func needDatabase(cfg Config) error {
 	return nil
 }
 
+// openCommandApp is how the one-shot subcommands (migrate, seed-*, create-user, gen,
+// verify-audit) start: configuration without a signing key, a database required, no policy
+// watcher, and migrations applied first unless migrate is false.
+func openCommandApp(ctx context.Context, migrate bool) (*App, Config, error) {
+	cfg, err := loadConfig(false, "")
+	if err != nil {
+		return nil, cfg, err
+	}
+	if err := needDatabase(cfg); err != nil {
+		return nil, cfg, err
+	}
+	cfg.MigrateOnStart = migrate
+	cfg.PolicyReload = 0
+	app, err := NewApp(ctx, cfg, newLogger(cfg.LogLevel))
+	return app, cfg, err
+}
+
 func runServe(ctx context.Context, _ []string) error {
 	cfg, err := loadConfig(true, "")
 	if err != nil {
@@ -112,16 +129,7 @@ func runServe(ctx context.Context, _ []string) error {
 }
 
 func runMigrate(ctx context.Context, _ []string) error {
-	cfg, err := loadConfig(false, "")
-	if err != nil {
-		return err
-	}
-	if err := needDatabase(cfg); err != nil {
-		return err
-	}
-	cfg.MigrateOnStart = true
-	cfg.PolicyReload = 0
-	app, err := NewApp(ctx, cfg, newLogger(cfg.LogLevel))
+	app, _, err := openCommandApp(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -131,15 +139,7 @@ func runMigrate(ctx context.Context, _ []string) error {
 }
 
 func runVerifyAudit(ctx context.Context, _ []string) error {
-	cfg, err := loadConfig(false, "")
-	if err != nil {
-		return err
-	}
-	if err := needDatabase(cfg); err != nil {
-		return err
-	}
-	cfg.MigrateOnStart = false
-	app, err := NewApp(ctx, cfg, newLogger(cfg.LogLevel))
+	app, _, err := openCommandApp(ctx, false)
 	if err != nil {
 		return err
 	}

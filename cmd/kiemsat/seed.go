@@ -20,15 +20,7 @@ import (
 // runSeed loads the organisation (seed-units) or the organisation plus demo users and cases
 // (seed-demo). Demo accounts exist only through this command, never in a production start.
 func runSeed(ctx context.Context, args []string, demo bool) error {
-	cfg, err := loadConfig(false, "")
-	if err != nil {
-		return err
-	}
-	if err := needDatabase(cfg); err != nil {
-		return err
-	}
-	cfg.PolicyReload = 0
-	app, err := NewApp(ctx, cfg, newLogger(cfg.LogLevel))
+	app, _, err := openCommandApp(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -94,15 +86,7 @@ func runCreateUser(ctx context.Context, args []string) error {
 		}
 		return exitCodeError(2)
 	}
-	cfg, err := loadConfig(false, "")
-	if err != nil {
-		return err
-	}
-	if err := needDatabase(cfg); err != nil {
-		return err
-	}
-	cfg.PolicyReload = 0
-	app, err := NewApp(ctx, cfg, newLogger(cfg.LogLevel))
+	app, _, err := openCommandApp(ctx, true)
 	if err != nil {
 		return err
 	}
