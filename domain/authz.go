@@ -11,6 +11,8 @@ const (
 	ActCaseUpdate     Action = "case.update"
 	ActCaseAssign     Action = "case.assign"
 	ActCaseReadSecret Action = "case.read_secret" // mật: only the team and the owning unit's chiefs
+	ActCaseDecide     Action = "case.decide"      // record a procedural decision (ghi nhận quyết định tố tụng)
+	ActCaseApprove    Action = "case.approve"     // approve a pending decision (phê chuẩn)
 	ActUnitManage     Action = "unit.manage"
 	ActUserRead       Action = "user.read"
 	ActUserManage     Action = "user.manage"
@@ -19,7 +21,7 @@ const (
 )
 
 // Actions lists every action, for documentation and the authorization matrix test.
-var Actions = []Action{ActCaseCreate, ActCaseRead, ActCaseUpdate, ActCaseAssign, ActCaseReadSecret,
+var Actions = []Action{ActCaseCreate, ActCaseRead, ActCaseUpdate, ActCaseAssign, ActCaseReadSecret, ActCaseDecide, ActCaseApprove,
 	ActUnitManage, ActUserRead, ActUserManage, ActGrantManage, ActAuditRead}
 
 // ScopeKind says how far a permission reaches from the unit of the grant.
@@ -79,6 +81,15 @@ type CaseRef struct {
 	Secret   bool
 	// OnTeam: the user is currently assigned to the case (lead or support).
 	OnTeam bool
+	// FormerUnits handled the case before it was transferred; they keep read-only access to its
+	// history (chuyển vụ án).
+	FormerUnits []UnitRef
+}
+
+// UnitRef identifies a unit with its path.
+type UnitRef struct {
+	ID   int64
+	Path UnitPath
 }
 
 // PermitsCase is the per-object check: may the scope's holder act on this case?
@@ -96,6 +107,15 @@ func (s Scope) PermitsCase(c CaseRef) bool {
 			continue
 		}
 		return true
+	}
+	if s.Action == ActCaseRead && !c.Secret {
+		for _, f := range c.FormerUnits {
+			for _, e := range s.Entries {
+				if e.Cond == CondAny && e.Covers(f.ID, f.Path) {
+					return true
+				}
+			}
+		}
 	}
 	return false
 }

@@ -33,46 +33,49 @@ func (k CaseKind) NumberTag() string {
 // workflow package, never by assignment in a handler.
 type Stage string
 
-// The stages and the side states real cases live in.
+// The stages and the side states real cases live in. Suspension has one state per stage it can
+// happen at, so that resumption returns exactly where the case was.
 const (
-	StageReportResolution Stage = "report_resolution" // giải quyết nguồn tin
-	StageInstitution      Stage = "institution"       // khởi tố vụ án
-	StageInvestigation    Stage = "investigation"     // điều tra (kiểm sát điều tra)
-	StageProsecution      Stage = "prosecution"       // truy tố
-	StageFirstInstance    Stage = "first_instance"    // xét xử sơ thẩm
-	StageAppeal           Stage = "appeal"            // phúc thẩm
-	StageCassation        Stage = "cassation"         // giám đốc thẩm, tái thẩm
-	StageExecution        Stage = "execution"         // thi hành án
-	StageClosed           Stage = "closed"            // kết thúc
-	StageSuspended        Stage = "suspended"         // tạm đình chỉ
-	StageTerminated       Stage = "terminated"        // đình chỉ
-	StageNotInstituted    Stage = "not_instituted"    // không khởi tố
-	StageTransferred      Stage = "transferred"       // đã chuyển đơn vị khác
-	StageJoined           Stage = "joined"            // đã nhập vào vụ án khác
+	StageReportResolution  Stage = "report_resolution"           // giải quyết nguồn tin về tội phạm
+	StageReportSuspended   Stage = "report_suspended"            // tạm đình chỉ việc giải quyết nguồn tin (Điều 148)
+	StageNotInstituted     Stage = "not_instituted"              // không khởi tố vụ án (Điều 158)
+	StageInstitution       Stage = "institution"                 // khởi tố vụ án: quyết định chờ Viện kiểm sát kiểm sát, phân công
+	StageInvestigation     Stage = "investigation"               // điều tra, dưới sự kiểm sát của Viện kiểm sát
+	StageInvestigationSusp Stage = "investigation_suspended"     // tạm đình chỉ điều tra (Điều 229)
+	StageSupplementary     Stage = "supplementary_investigation" // điều tra bổ sung (Điều 174(2))
+	StageProsecution       Stage = "prosecution"                 // truy tố
+	StageProsecutionSusp   Stage = "prosecution_suspended"       // tạm đình chỉ vụ án ở giai đoạn truy tố (Điều 247)
+	StageFirstInstance     Stage = "first_instance"              // xét xử sơ thẩm
+	StageTrialSuspended    Stage = "trial_suspended"             // tạm đình chỉ vụ án ở giai đoạn xét xử (Điều 281)
+	StageAppeal            Stage = "appeal"                      // phúc thẩm
+	StageCassation         Stage = "cassation"                   // giám đốc thẩm, tái thẩm
+	StageExecution         Stage = "execution"                   // thi hành án
+	StageClosed            Stage = "closed"                      // kết thúc
+	StageTerminated        Stage = "terminated"                  // đình chỉ điều tra / đình chỉ vụ án
+	StageJoined            Stage = "joined"                      // đã nhập vào vụ án khác (Điều 170)
 )
 
 // Stages lists every stage in procedural order.
-var Stages = []Stage{StageReportResolution, StageInstitution, StageInvestigation, StageProsecution,
-	StageFirstInstance, StageAppeal, StageCassation, StageExecution, StageClosed, StageSuspended,
-	StageTerminated, StageNotInstituted, StageTransferred, StageJoined}
+var Stages = []Stage{StageReportResolution, StageReportSuspended, StageNotInstituted, StageInstitution, StageInvestigation,
+	StageInvestigationSusp, StageSupplementary, StageProsecution, StageProsecutionSusp, StageFirstInstance, StageTrialSuspended,
+	StageAppeal, StageCassation, StageExecution, StageClosed, StageTerminated, StageJoined}
 
 // Valid reports whether s is a known stage.
-func (s Stage) Valid() bool {
-	for _, x := range Stages {
-		if x == s {
-			return true
-		}
-	}
-	return false
+func (s Stage) Valid() bool { return oneOf(s, Stages) }
+
+// Final reports whether no procedural step leads out of the stage except an extraordinary review.
+func (s Stage) Final() bool {
+	return s == StageClosed || s == StageTerminated || s == StageNotInstituted || s == StageJoined
 }
 
 // InitialStage is where a newly registered record starts: a report awaits resolution; a case
-// arrives with its institution decision already made, so investigation is under way.
+// arrives with its institution decision (QĐ khởi tố vụ án) already made, which the procuracy
+// must check and take in charge before the investigation is supervised (Điều 154(2), 159).
 func InitialStage(k CaseKind) Stage {
 	if k == KindReport {
 		return StageReportResolution
 	}
-	return StageInvestigation
+	return StageInstitution
 }
 
 // Channel is how a report or case reached the unit.
@@ -208,11 +211,19 @@ type Case struct {
 	UpdatedAt       time.Time
 	Parties         []Party
 	Team            []Assignment
+	// ReportNumber is the number the record had as a crime report, once it became a case.
+	ReportNumber string
+	// SummaryProcedure: the summary procedure applies (thủ tục rút gọn, Điều 456–464).
+	SummaryProcedure bool
+	// JoinedInto is the case this one was joined into (nhập vụ án).
+	JoinedInto string
+	// FormerUnits handled the case before a transfer; they read its history.
+	FormerUnits []UnitRef
 }
 
 // Ref is what scope checks need from a case, for the given user.
 func (cs *Case) Ref(userID string) CaseRef {
-	r := CaseRef{UnitID: cs.UnitID, UnitPath: cs.UnitPath, Secret: cs.Secret}
+	r := CaseRef{UnitID: cs.UnitID, UnitPath: cs.UnitPath, Secret: cs.Secret, FormerUnits: cs.FormerUnits}
 	for _, a := range cs.Team {
 		if a.EndedAt == nil && a.UserID == userID {
 			r.OnTeam = true

@@ -34,6 +34,9 @@ type caseRow struct {
 	CreatedBy       string    `gorm:"column:created_by"`
 	CreatedAt       time.Time `gorm:"column:created_at"`
 	UpdatedAt       time.Time `gorm:"column:updated_at"`
+	ReportNumber    string    `gorm:"column:report_number"`
+	SummaryProc     bool      `gorm:"column:summary_procedure"`
+	JoinedInto      *string   `gorm:"column:joined_into"`
 	// From the join with units; not columns of cases.
 	UnitPath string `gorm:"column:unit_path;->"`
 	UnitCode string `gorm:"column:unit_code;->"`
@@ -46,7 +49,10 @@ func (r caseRow) toDomain() domain.Case {
 		UnitPath: domain.UnitPath(r.UnitPath), UnitCode: r.UnitCode, Stage: domain.Stage(r.Stage), ReceivedAt: r.ReceivedAt,
 		Channel: domain.Channel(r.Channel), SourceType: domain.SourceType(r.SourceType), Summary: r.Summary, ReporterName: r.ReporterName,
 		ReporterKind: domain.ReporterKind(r.ReporterKind), ReporterContact: r.ReporterContact, Secret: r.Secret, Version: r.Version,
-		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, ReportNumber: r.ReportNumber, SummaryProcedure: r.SummaryProc}
+	if r.JoinedInto != nil {
+		cs.JoinedInto = *r.JoinedInto
+	}
 	if r.OffenceArticle != nil {
 		cs.Offence = &domain.Offence{Article: *r.OffenceArticle, Point: r.OffencePoint}
 		if r.OffenceClause != nil {
@@ -161,6 +167,17 @@ func (s *Store) GetCase(ctx context.Context, id string) (*domain.Case, error) {
 			as.EndedBy = *a.EndedBy
 		}
 		cs.Team = append(cs.Team, as)
+	}
+	var former []struct {
+		ID   int64
+		Path string
+	}
+	if err := db.Raw(`SELECT DISTINCT u.id, u.path::text AS path FROM case_unit_history h JOIN units u ON u.id = h.unit_id
+		WHERE h.case_id = ? AND h.unit_id <> ? ORDER BY u.id`, id, cs.UnitID).Scan(&former).Error; err != nil {
+		return nil, translate(err, "đơn vị thụ lý trước")
+	}
+	for _, f := range former {
+		cs.FormerUnits = append(cs.FormerUnits, domain.UnitRef{ID: f.ID, Path: domain.UnitPath(f.Path)})
 	}
 	return &cs, nil
 }
@@ -279,6 +296,11 @@ func (s *Store) caseScopeSQL(ctx context.Context, scope domain.Scope) (string, [
 	if len(b) > 0 {
 		parts = append(parts, "(c.unit_id = ANY(?) AND "+onTeam+")")
 		args = append(args, int64Array(b), scope.UserID)
+	}
+	if len(a) > 0 && scope.Action == domain.ActCaseRead {
+		// Units that handled a case before its transfer keep reading it (not secret ones).
+		parts = append(parts, "(NOT c.secret AND EXISTS (SELECT 1 FROM case_unit_history h WHERE h.case_id = c.id AND h.unit_id = ANY(?)))")
+		args = append(args, int64Array(a))
 	}
 	if len(parts) == 0 {
 		return "FALSE", nil, nil

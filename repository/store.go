@@ -159,6 +159,10 @@ func constraintField(constraint string) string {
 		return "role"
 	case "case_assignments_active_key":
 		return "user_id"
+	case "case_decisions_one_answer":
+		return "decision_id"
+	case "case_decisions_one_correction":
+		return "supersedes_id"
 	}
 	return ""
 }

@@ -149,3 +149,58 @@ type AccessTokens interface {
 	Issue(c AccessClaims, now time.Time) (token string, err error)
 	TTL() time.Duration
 }
+
+// CaseAdvance is what a procedural step changes on the case row itself; nil fields stay. It is
+// applied only if the case is still at the version the caller read.
+type CaseAdvance struct {
+	Stage            domain.Stage
+	Kind             *domain.CaseKind
+	Seq              *int
+	Number           *string
+	ReportNumber     *string
+	SummaryProcedure *bool
+	UnitID           *int64
+	JoinedInto       *string
+}
+
+// ApprovalFilter narrows the list of decisions awaiting the procuracy's approval.
+type ApprovalFilter struct {
+	UnitID          *int64
+	IncludeSubunits bool
+	Limit           int
+	Offset          int
+}
+
+// PendingApproval is a decision awaiting approval, with the case it belongs to.
+type PendingApproval struct {
+	Decision   domain.Decision
+	CaseNumber string
+	CaseCode   string
+	UnitID     int64
+	UnitCode   string
+}
+
+// ProcedureStore keeps procedural decisions, accused persons, their charges and measures.
+type ProcedureStore interface {
+	ListDecisions(ctx context.Context, caseID string) ([]domain.Decision, error)
+	GetDecision(ctx context.Context, id string) (domain.Decision, error)
+	// InsertDecision appends a decision; its Seq is the case's next one. The caller holds the
+	// case row (AdvanceCase first), so numbering is race-free.
+	InsertDecision(ctx context.Context, d *domain.Decision) error
+	ListAccused(ctx context.Context, caseID string) ([]domain.Accused, error)
+	GetAccused(ctx context.Context, id string) (domain.Accused, error)
+	InsertAccused(ctx context.Context, a domain.Accused) error
+	SetAccusedStatus(ctx context.Context, id string, st domain.AccusedStatus, now time.Time) error
+	InsertCharges(ctx context.Context, cs []domain.Charge) error
+	// EndCharges ends every standing charge of an accused except those brought by keepDecision.
+	EndCharges(ctx context.Context, accusedID, endedBy, keepDecision string) error
+	// SettleProposedCharges activates (approve) or ends (otherwise) the charges a pending
+	// decision proposed.
+	SettleProposedCharges(ctx context.Context, decisionID string, approve bool, by string) error
+	InsertMeasure(ctx context.Context, m domain.Measure) error
+	SetMeasureStatus(ctx context.Context, id string, st domain.MeasureStatus, endedAt *time.Time, endedBy string) error
+	AdvanceCase(ctx context.Context, id string, version int, a CaseAdvance, now time.Time) error
+	RecordFormerUnit(ctx context.Context, caseID string, unitID int64, decisionID string, at time.Time) error
+	EndTeam(ctx context.Context, caseID, by string, at time.Time) error
+	ListPendingApprovals(ctx context.Context, scope domain.Scope, f ApprovalFilter) ([]PendingApproval, int64, error)
+}

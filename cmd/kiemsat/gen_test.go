@@ -136,7 +136,7 @@ func TestGenCases(t *testing.T) {
 	if n := e.count(t, `SELECT count(*) FROM cases c JOIN units u ON u.id = c.unit_id
 		WHERE c.number <> c.seq || '/' || c.year || '/' || CASE c.kind WHEN 'report' THEN 'TB' ELSE 'VA' END
 		   OR c.code <> u.code || '-' || c.year || '-' || CASE c.kind WHEN 'report' THEN 'TB' ELSE 'VA' END || '-' || lpad(c.seq::text, 6, '0')
-		   OR c.stage <> CASE c.kind WHEN 'report' THEN 'report_resolution' ELSE 'investigation' END
+		   OR c.stage <> CASE c.kind WHEN 'report' THEN 'report_resolution' ELSE 'institution' END
 		   OR u.level NOT IN ('provincial', 'regional')`); n != 0 {
 		t.Fatalf("%d cases with a bad number, code, stage or unit", n)
 	}

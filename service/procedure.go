@@ -1,0 +1,810 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"kiemsat/domain"
+	"kiemsat/workflow"
+)
+
+// Procedure holds the use cases of criminal procedure on a case: recording procedural decisions
+// (which move the case through the transition table), instituting accused persons with their
+// charges, ordering preventive measures, approving decisions that need the procuracy's approval,
+// and reading the case's timeline. Every stage change happens here, through workflow.Apply.
+type Procedure struct {
+	tx      TxRunner
+	cases   CaseStore
+	proc    ProcedureStore
+	units   UnitStore
+	authz   *Authz
+	audit   Auditor
+	clock   Clock
+	catalog *workflow.PenalCatalog
+}
+
+// NewProcedure wires the lifecycle use cases. catalog is the Penal Code catalog charges are
+// classified by.
+func NewProcedure(tx TxRunner, cases CaseStore, proc ProcedureStore, units UnitStore, authz *Authz, audit Auditor, clock Clock, catalog *workflow.PenalCatalog) *Procedure {
+	return &Procedure{tx: tx, cases: cases, proc: proc, units: units, authz: authz, audit: audit, clock: clock, catalog: catalog}
+}
+
+// Catalog is the Penal Code catalog in use.
+func (s *Procedure) Catalog() *workflow.PenalCatalog { return s.catalog }
+
+// ChargeSpec is a charge as a user names it: article, clause, point.
+type ChargeSpec struct {
+	Article string
+	Clause  int
+	Point   string
+}
+
+// PersonInput is the identity of a new accused person.
+type PersonInput struct {
+	FullName    string
+	NationalID  string
+	BirthDate   *time.Time
+	Gender      string
+	Address     string
+	OffenceDate time.Time
+}
+
+// DecisionInput is a procedural decision someone records on a case.
+type DecisionInput struct {
+	Version      int // the case version the caller read
+	Step         domain.Step
+	Issuer       domain.IssuerBody
+	IssuerName   string
+	Number       string
+	Signer       string
+	IssuedOn     time.Time
+	EffectiveOn  time.Time
+	AccusedIDs   []string
+	MeasureID    string
+	LegalBasis   string
+	Note         string
+	FileID       string
+	SupersedesID string
+	ReturnedBy   string
+	TargetUnitID int64
+	TargetCaseID string
+	// Charges and ReplaceCharges for institute_accused and change_charges.
+	Charges        []ChargeSpec
+	ReplaceCharges bool
+	// Person for institute_accused of a new person.
+	Person *PersonInput
+	// Measure for measure steps.
+	Measure *workflow.MeasureInput
+}
+
+// DecisionOutcome is what recording a decision produced.
+type DecisionOutcome struct {
+	Case     *domain.Case
+	Decision domain.Decision
+	Accused  []domain.Accused
+}
+
+// validate checks the free-text fields and the shape of the input.
+func (in *DecisionInput) validate() error {
+	var v domain.Validation
+	if in.Version <= 0 {
+		v.Add("version", "required", "phải gửi version của hồ sơ đã đọc")
+	}
+	if in.Step == "" {
+		v.Add("step", "required", "phải chọn thao tác tố tụng")
+	}
+	if !in.Issuer.Valid() {
+		v.Add("issuer", "enum", "cơ quan ban hành là investigating_agency, procuracy, court hoặc party")
+	}
+	for _, f := range []struct {
+		name, val string
+		max       int
+	}{{"number", in.Number, 100}, {"issuer_name", in.IssuerName, 300}, {"signer", in.Signer, 200}, {"legal_basis", in.LegalBasis, 500},
+		{"note", in.Note, 4000}, {"file_id", in.FileID, 100}} {
+		if len([]rune(f.val)) > f.max {
+			v.Add(f.name, "length", fmt.Sprintf("tối đa %d ký tự", f.max))
+		}
+	}
+	for i, id := range in.AccusedIDs {
+		if !validUUID(id) {
+			v.Add(fmt.Sprintf("accused_ids[%d]", i), "format", "mã bị can không hợp lệ")
+		}
+	}
+	for _, f := range []struct{ name, val string }{{"measure_id", in.MeasureID}, {"supersedes_id", in.SupersedesID}, {"target_case_id", in.TargetCaseID}} {
+		if f.val != "" && !validUUID(f.val) {
+			v.Add(f.name, "format", "mã không hợp lệ")
+		}
+	}
+	if len(in.Charges) > 20 {
+		v.Add("charges", "max_items", "tối đa 20 tội danh trong một quyết định")
+	}
+	for i, c := range in.Charges {
+		if !domain.ValidArticleRef(c.Article) {
+			v.AddArticle(fmt.Sprintf("charges[%d].article", i), "format", "BLHS 2015", "điều luật từ 1 đến 426 của Bộ luật Hình sự, có thể kèm chữ cái (256a)")
+		}
+		if c.Clause < 1 || c.Clause > 20 {
+			v.Add(fmt.Sprintf("charges[%d].clause", i), "range", "phải ghi khoản của điều luật")
+		}
+		if len(c.Point) > 2 {
+			v.Add(fmt.Sprintf("charges[%d].point", i), "format", "điểm là một chữ cái (a, b, c, đ, ...)")
+		}
+	}
+	if p := in.Person; p != nil {
+		if n := len([]rune(strings.TrimSpace(p.FullName))); n < 2 || n > 200 {
+			v.Add("person.full_name", "length", "họ tên từ 2 đến 200 ký tự")
+		}
+		if p.NationalID != "" && !domain.ValidNationalID(p.NationalID) {
+			v.Add("person.national_id", "format", "số CCCD gồm đúng 12 chữ số")
+		}
+		if p.Gender != "" && p.Gender != "male" && p.Gender != "female" {
+			v.Add("person.gender", "enum", "giới tính là male hoặc female")
+		}
+		if len([]rune(p.Address)) > 500 {
+			v.Add("person.address", "length", "địa chỉ tối đa 500 ký tự")
+		}
+		if p.OffenceDate.IsZero() {
+			v.Add("person.offence_date", "required", "phải nhập ngày thực hiện hành vi phạm tội")
+		}
+		if p.BirthDate != nil && !p.OffenceDate.IsZero() && !p.BirthDate.Before(p.OffenceDate) {
+			v.Add("person.birth_date", "date_order", "ngày sinh phải trước ngày thực hiện hành vi")
+		}
+	}
+	return v.Err()
+}
+
+// Transitions returns the lifecycle table, for clients and the UI.
+func (s *Procedure) Transitions() []workflow.Transition { return workflow.Transitions }
+
+// caseContext is a case with everything the lifecycle needs, loaded in one transaction.
+type caseContext struct {
+	cs    *domain.Case
+	state *workflow.CaseState
+}
+
+func (s *Procedure) load(ctx context.Context, caseID string) (*caseContext, error) {
+	cs, err := s.cases.GetCase(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	accused, err := s.proc.ListAccused(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	decisions, err := s.proc.ListDecisions(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	st := &workflow.CaseState{ID: cs.ID, Stage: cs.Stage, Kind: cs.Kind, UnitID: cs.UnitID, ReceivedAt: cs.ReceivedAt,
+		SummaryProcedure: cs.SummaryProcedure, Accused: accused, Decisions: decisions}
+	for _, a := range cs.Team {
+		if a.EndedAt == nil && a.Role == domain.AssignLead {
+			st.HasLead = true
+		}
+	}
+	st.Class = s.governingClass(cs, accused)
+	return &caseContext{cs: cs, state: st}, nil
+}
+
+// governingClass is the heaviest standing charge of the case's accused (Điều 9 BLHS; TTLT
+// 04/2018 Art. 14), or, while nobody is charged, the class of the offence named at registration.
+func (s *Procedure) governingClass(cs *domain.Case, accused []domain.Accused) domain.SeverityClass {
+	var classes []domain.SeverityClass
+	for i := range accused {
+		if accused[i].InCase() {
+			classes = append(classes, accused[i].Class())
+		}
+	}
+	if c := domain.HeaviestClass(classes...); c.Valid() {
+		return c
+	}
+	if o := cs.Offence; o != nil && o.Clause > 0 {
+		if pc, err := s.catalog.Lookup(strconv.Itoa(o.Article), o.Clause, cs.ReceivedAt); err == nil {
+			return pc.Class
+		}
+	}
+	return ""
+}
+
+// actor turns the caller's scope for an action into the grants the transition table judges.
+func (s *Procedure) actor(ctx context.Context, p *Principal, act domain.Action, cs *domain.Case) (workflow.Actor, error) {
+	ref := cs.Ref(p.User.ID)
+	a := workflow.Actor{OnTeam: ref.OnTeam}
+	for _, e := range s.authz.Scope(p, act).Entries {
+		one := domain.Scope{UserID: p.User.ID, Action: act, Entries: []domain.ScopeEntry{e}}
+		if !one.PermitsCase(ref) {
+			continue
+		}
+		u, err := s.units.GetUnit(ctx, e.UnitID)
+		if err != nil {
+			return a, err
+		}
+		a.Grants = append(a.Grants, workflow.ActorGrant{Role: e.Role, Level: u.Level, AtCaseUnit: e.UnitID == cs.UnitID, Above: e.UnitID != cs.UnitID})
+	}
+	return a, nil
+}
+
+// Record records a procedural decision on a case and applies its transition atomically: the case
+// row is advanced only if it is still at the version the caller read (409 otherwise), the
+// decision, the accused, charges and measures it creates or moves, and the audit row commit
+// together or not at all.
+func (s *Procedure) Record(ctx context.Context, p *Principal, caseID string, in DecisionInput) (*DecisionOutcome, error) {
+	if !validUUID(caseID) {
+		return nil, domain.NotFound("hồ sơ")
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	var out *DecisionOutcome
+	var denied *domain.Case
+	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
+		cc, err := s.load(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		if !s.authz.Scope(p, domain.ActCaseRead).PermitsCase(cc.cs.Ref(p.User.ID)) {
+			return domain.NotFound("hồ sơ")
+		}
+		actor, err := s.actor(ctx, p, domain.ActCaseDecide, cc.cs)
+		if err != nil {
+			return err
+		}
+		if len(actor.Grants) == 0 {
+			denied = cc.cs
+			return nil
+		}
+		req, err := s.request(ctx, p, cc, &in)
+		if err != nil {
+			return err
+		}
+		res, err := workflow.Apply(cc.state, req, actor, now)
+		if err != nil {
+			return err
+		}
+		out, err = s.persist(ctx, p, cc, &in, req, res, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if denied != nil {
+		if err := recordDenied(ctx, s.audit, p.audit(now, "case.decide", "case", caseID, denied.UnitID, domain.OutcomeDenied, fmt.Sprintf(`{"step":%q}`, in.Step))); err != nil {
+			return nil, err
+		}
+		return nil, domain.Forbidden("bạn không có quyền ghi nhận quyết định tố tụng cho hồ sơ này")
+	}
+	return out, nil
+}
+
+// request resolves the input against the database: the catalog classes of the charges, the
+// target case of a joinder, the receiving unit of a transfer, the decision being corrected.
+func (s *Procedure) request(ctx context.Context, p *Principal, cc *caseContext, in *DecisionInput) (workflow.Request, error) {
+	effective := in.EffectiveOn
+	if effective.IsZero() {
+		effective = in.IssuedOn
+	}
+	req := workflow.Request{Step: in.Step, Issuer: in.Issuer, IssuedOn: in.IssuedOn, EffectiveOn: effective, AccusedIDs: in.AccusedIDs,
+		MeasureID: in.MeasureID, ReturnedBy: in.ReturnedBy, TargetUnitID: in.TargetUnitID, Measure: in.Measure}
+	var v domain.Validation
+	offence := time.Time{}
+	if in.Person != nil {
+		offence = in.Person.OffenceDate
+	} else if len(in.AccusedIDs) == 1 {
+		if a := cc.state.AccusedByID(in.AccusedIDs[0]); a != nil {
+			offence = a.OffenceDate
+		}
+	}
+	for i, c := range in.Charges {
+		pc, err := s.catalog.Lookup(c.Article, c.Clause, offence)
+		if err != nil {
+			if de, ok := domain.AsError(err); ok && len(de.Details) > 0 {
+				d := de.Details[0]
+				v.AddArticle(fmt.Sprintf("charges[%d].%s", i, d.Field), d.Rule, d.Article, d.Message)
+				continue
+			}
+			return req, err
+		}
+		req.Charges = append(req.Charges, workflow.ChargeInput{Article: pc.Article, Clause: pc.Clause, Point: c.Point, Title: pc.Title, Class: pc.Class})
+	}
+	if err := v.Err(); err != nil {
+		return req, err
+	}
+	if in.Step == workflow.StepInstituteAccused && in.Person == nil && len(in.AccusedIDs) == 0 {
+		return req, domain.Invalid("person", "required", "phải nhập thông tin người bị khởi tố hoặc chọn người đang bị tạm giữ")
+	}
+	if in.TargetUnitID > 0 {
+		u, err := s.units.GetUnit(ctx, in.TargetUnitID)
+		if domain.ErrorCodeOf(err) == domain.CodeNotFound {
+			return req, domain.Invalid("target_unit_id", "exists", "đơn vị nhận không tồn tại")
+		} else if err != nil {
+			return req, err
+		}
+		if !u.Active {
+			return req, domain.Invalid("target_unit_id", "active", "đơn vị nhận đã ngừng hoạt động")
+		}
+	}
+	if in.TargetCaseID != "" {
+		tc, err := s.cases.GetCase(ctx, in.TargetCaseID)
+		if domain.ErrorCodeOf(err) == domain.CodeNotFound {
+			return req, domain.Invalid("target_case_id", "exists", "vụ án được nhập vào không tồn tại")
+		} else if err != nil {
+			return req, err
+		}
+		if !s.authz.Scope(p, domain.ActCaseRead).PermitsCase(tc.Ref(p.User.ID)) {
+			return req, domain.Invalid("target_case_id", "exists", "vụ án được nhập vào không tồn tại")
+		}
+		req.TargetCase = &workflow.TargetCase{ID: tc.ID, UnitID: tc.UnitID, Stage: tc.Stage}
+	}
+	if in.SupersedesID != "" {
+		old, err := s.proc.GetDecision(ctx, in.SupersedesID)
+		if (err == nil && old.CaseID != cc.cs.ID) || domain.ErrorCodeOf(err) == domain.CodeNotFound {
+			return req, domain.Invalid("supersedes_id", "exists", "quyết định được đính chính không thuộc hồ sơ này")
+		} else if err != nil {
+			return req, err
+		}
+		if old.Step != in.Step {
+			return req, domain.Invalid("supersedes_id", "same_step", "quyết định đính chính phải cùng loại thao tác với quyết định bị thay thế")
+		}
+		if old.Status == domain.DecisionSuperseded {
+			return req, domain.Conflict("quyết định này đã được đính chính")
+		}
+	}
+	return req, nil
+}
+
+// persist writes what a step does, in the caller's transaction.
+func (s *Procedure) persist(ctx context.Context, p *Principal, cc *caseContext, in *DecisionInput, req workflow.Request, res workflow.Result, now time.Time) (*DecisionOutcome, error) {
+	cs, t := cc.cs, res.Transition
+	legal := strings.TrimSpace(in.LegalBasis)
+	if legal == "" {
+		legal = t.Article
+	}
+	d := domain.Decision{ID: mustUUIDv7(), CaseID: cs.ID, Step: t.Step, Type: t.Doc, Number: strings.TrimSpace(in.Number), Issuer: in.Issuer,
+		IssuerName: strings.TrimSpace(in.IssuerName), Signer: strings.TrimSpace(in.Signer), IssuedOn: domain.DateOf(req.IssuedOn),
+		EffectiveOn: domain.DateOf(req.EffectiveOn), AccusedIDs: in.AccusedIDs, MeasureID: in.MeasureID, LegalBasis: legal, Note: in.Note,
+		FileID: in.FileID, RequiresApproval: res.Status == domain.DecisionPending, SupersedesID: in.SupersedesID, ReturnedBy: in.ReturnedBy,
+		ReplaceCharges: in.ReplaceCharges, FromStage: res.From, ToStage: res.To, TargetUnitID: in.TargetUnitID, TargetCaseID: in.TargetCaseID,
+		UnitID: cs.UnitID, RecordedBy: p.User.ID, RecordedAt: now, Status: res.Status}
+	adv := CaseAdvance{Stage: res.To}
+	pending := res.Status == domain.DecisionPending
+	var newAccused *domain.Accused
+	var newMeasure *domain.Measure
+
+	// Subjects created by the step get their ids before the decision row, which names them.
+	switch t.Effect {
+	case workflow.EffectNewAccused:
+		if len(in.AccusedIDs) == 0 {
+			pi := in.Person
+			newAccused = &domain.Accused{ID: mustUUIDv7(), CaseID: cs.ID, FullName: strings.TrimSpace(pi.FullName), NationalID: pi.NationalID,
+				BirthDate: pi.BirthDate, Gender: pi.Gender, Address: strings.TrimSpace(pi.Address), OffenceDate: domain.DateOf(pi.OffenceDate),
+				Status: res.AccusedTo[""], CreatedAt: now}
+			d.AccusedIDs = []string{newAccused.ID}
+			delete(res.AccusedTo, "")
+		}
+	case workflow.EffectNewMeasure, workflow.EffectExtendMeasure:
+		m := domain.Measure{ID: mustUUIDv7(), CaseID: cs.ID, AccusedID: in.AccusedIDs[0], Kind: measureKindOf(t.Step), Stage: res.Measure.Stage,
+			StartAt: res.Measure.StartAt, OrderedEnd: res.Measure.OrderedEnd, Status: res.MeasureTo[""], CreatedAt: now}
+		if t.Effect == workflow.EffectExtendMeasure {
+			_, prev := cc.state.MeasureByID(in.MeasureID)
+			m.Kind, m.ExtendsID, m.ExtensionNo = prev.Kind, prev.ID, prev.ExtensionNo+1
+		}
+		delete(res.MeasureTo, "")
+		newMeasure = &m
+		d.MeasureID = m.ID
+	}
+
+	// The one door: the case row moves (or at least bumps its version) first, which also locks
+	// it for the rest of the transaction.
+	switch t.Effect {
+	case workflow.EffectBecomeCase:
+		if !pending && cs.Kind == domain.KindReport {
+			seq, err := s.cases.NextCaseSeq(ctx, cs.UnitID, cs.Year, domain.KindCase)
+			if err != nil {
+				return nil, err
+			}
+			kind, number, report := domain.KindCase, fmt.Sprintf("%d/%d/%s", seq, cs.Year, domain.KindCase.NumberTag()), cs.Number
+			adv.Kind, adv.Seq, adv.Number, adv.ReportNumber = &kind, &seq, &number, &report
+		}
+	case workflow.EffectSummaryOn, workflow.EffectSummaryOff:
+		on := t.Effect == workflow.EffectSummaryOn
+		adv.SummaryProcedure = &on
+	case workflow.EffectTransfer:
+		adv.UnitID = &in.TargetUnitID
+	case workflow.EffectJoin:
+		adv.JoinedInto = &in.TargetCaseID
+	}
+	if err := s.proc.AdvanceCase(ctx, cs.ID, in.Version, adv, now); err != nil {
+		return nil, err
+	}
+	if err := s.proc.InsertDecision(ctx, &d); err != nil {
+		return nil, err
+	}
+	if newAccused != nil {
+		newAccused.DecisionID = d.ID
+		if err := s.proc.InsertAccused(ctx, *newAccused); err != nil {
+			return nil, err
+		}
+	}
+	if len(req.Charges) > 0 {
+		var charges []domain.Charge
+		for _, accusedID := range d.AccusedIDs {
+			offence := domain.DateOf(now)
+			if newAccused != nil {
+				offence = newAccused.OffenceDate
+			} else if a := cc.state.AccusedByID(accusedID); a != nil {
+				offence = a.OffenceDate
+			}
+			for _, c := range req.Charges {
+				charges = append(charges, domain.Charge{ID: mustUUIDv7(), AccusedID: accusedID, Article: c.Article, Clause: c.Clause, Point: c.Point,
+					Title: c.Title, Class: c.Class, OffenceDate: offence, DecisionID: d.ID, Proposed: pending, CreatedAt: now})
+			}
+		}
+		if err := s.proc.InsertCharges(ctx, charges); err != nil {
+			return nil, err
+		}
+		if t.Effect == workflow.EffectCharges && in.ReplaceCharges && !pending {
+			for _, accusedID := range d.AccusedIDs {
+				if err := s.proc.EndCharges(ctx, accusedID, d.ID, d.ID); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	for id, st := range res.AccusedTo {
+		if err := s.proc.SetAccusedStatus(ctx, id, st, now); err != nil {
+			return nil, err
+		}
+	}
+	if newMeasure != nil {
+		newMeasure.DecisionID = d.ID
+		if err := s.proc.InsertMeasure(ctx, *newMeasure); err != nil {
+			return nil, err
+		}
+	}
+	for id, st := range res.MeasureTo {
+		var endedAt *time.Time
+		if st == domain.MeasureEnded {
+			e := d.EffectiveOn
+			endedAt = &e
+		}
+		if err := s.proc.SetMeasureStatus(ctx, id, st, endedAt, d.ID); err != nil {
+			return nil, err
+		}
+	}
+	if t.Effect == workflow.EffectTransfer {
+		if err := s.proc.RecordFormerUnit(ctx, cs.ID, cs.UnitID, d.ID, now); err != nil {
+			return nil, err
+		}
+		if err := s.proc.EndTeam(ctx, cs.ID, p.User.ID, now); err != nil {
+			return nil, err
+		}
+	}
+	detail, _ := json.Marshal(map[string]any{"step": t.Step, "decision": d.ID, "from": res.From, "to": res.To, "status": d.Status,
+		"accused": d.AccusedIDs, "measure": d.MeasureID, "target_unit": in.TargetUnitID})
+	if err := s.audit.Record(ctx, p.audit(now, "case.decide", "case", cs.ID, cs.UnitID, domain.OutcomeSuccess, string(detail))); err != nil {
+		return nil, err
+	}
+	if t.Effect == workflow.EffectTransfer {
+		// The receiving unit's audit trail shows the arrival too.
+		if err := s.audit.Record(ctx, p.audit(now, "case.transfer_in", "case", cs.ID, in.TargetUnitID, domain.OutcomeSuccess, string(detail))); err != nil {
+			return nil, err
+		}
+	}
+	return s.outcome(ctx, cs.ID, d.ID)
+}
+
+func (s *Procedure) outcome(ctx context.Context, caseID, decisionID string) (*DecisionOutcome, error) {
+	cs, err := s.cases.GetCase(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.proc.GetDecision(ctx, decisionID)
+	if err != nil {
+		return nil, err
+	}
+	accused, err := s.proc.ListAccused(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return &DecisionOutcome{Case: cs, Decision: d, Accused: accused}, nil
+}
+
+func measureKindOf(step domain.Step) domain.MeasureKind {
+	switch step {
+	case workflow.StepUrgentHold:
+		return domain.MeasureUrgentHold
+	case workflow.StepArrest:
+		return domain.MeasureArrest
+	case workflow.StepCustody, workflow.StepExtendCustody:
+		return domain.MeasureCustody
+	case workflow.StepDetention, workflow.StepExtendDetention:
+		return domain.MeasureDetention
+	case workflow.StepBail:
+		return domain.MeasureBail
+	case workflow.StepCashSurety:
+		return domain.MeasureCashSurety
+	case workflow.StepResidenceBan:
+		return domain.MeasureResidentBan
+	case workflow.StepWanted:
+		return domain.MeasureWanted
+	}
+	return ""
+}
+
+// AccusedCase finds the case an accused belongs to, for the accused-scoped endpoints; an accused
+// of a case outside the caller's scope is not found.
+func (s *Procedure) AccusedCase(ctx context.Context, p *Principal, accusedID string) (string, error) {
+	if !validUUID(accusedID) {
+		return "", domain.NotFound("bị can")
+	}
+	a, err := s.proc.GetAccused(ctx, accusedID)
+	if err != nil {
+		return "", err
+	}
+	cs, err := s.cases.GetCase(ctx, a.CaseID)
+	if err != nil {
+		return "", err
+	}
+	if !s.authz.Scope(p, domain.ActCaseRead).PermitsCase(cs.Ref(p.User.ID)) {
+		return "", domain.NotFound("bị can")
+	}
+	return a.CaseID, nil
+}
+
+// RegisterSuspect records a person held, arrested or in custody who is not yet instituted as an
+// accused (người bị giữ, bị bắt, bị tạm giữ), so that their measures can be recorded.
+func (s *Procedure) RegisterSuspect(ctx context.Context, p *Principal, caseID string, version int, pi PersonInput) (*DecisionOutcome, error) {
+	in := DecisionInput{Version: version, Step: "register_suspect", Issuer: domain.IssuerProcuracy, Person: &pi}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	if !validUUID(caseID) {
+		return nil, domain.NotFound("hồ sơ")
+	}
+	now := s.clock.Now()
+	if domain.DateOf(pi.OffenceDate).After(domain.DateOf(now)) {
+		return nil, domain.Invalid("person.offence_date", "not_future", "ngày thực hiện hành vi không được ở tương lai")
+	}
+	var out *DecisionOutcome
+	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
+		cc, err := s.load(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		if !s.authz.Scope(p, domain.ActCaseRead).PermitsCase(cc.cs.Ref(p.User.ID)) {
+			return domain.NotFound("hồ sơ")
+		}
+		actor, err := s.actor(ctx, p, domain.ActCaseDecide, cc.cs)
+		if err != nil {
+			return err
+		}
+		own := false
+		for _, g := range actor.Grants {
+			own = own || g.AtCaseUnit
+		}
+		if !own {
+			return domain.Forbidden("chỉ đơn vị đang thụ lý được ghi nhận người bị tạm giữ")
+		}
+		if cc.cs.Stage.Final() {
+			return domain.Invalid("step", "case_stage", "hồ sơ đã kết thúc")
+		}
+		if err := s.proc.AdvanceCase(ctx, caseID, version, CaseAdvance{Stage: cc.cs.Stage}, now); err != nil {
+			return err
+		}
+		a := domain.Accused{ID: mustUUIDv7(), CaseID: caseID, FullName: strings.TrimSpace(pi.FullName), NationalID: pi.NationalID, BirthDate: pi.BirthDate,
+			Gender: pi.Gender, Address: strings.TrimSpace(pi.Address), OffenceDate: domain.DateOf(pi.OffenceDate), Status: domain.AccusedSuspect, CreatedAt: now}
+		if err := s.proc.InsertAccused(ctx, a); err != nil {
+			return err
+		}
+		if err := s.audit.Record(ctx, p.audit(now, "case.register_suspect", "case", caseID, cc.cs.UnitID, domain.OutcomeSuccess, fmt.Sprintf(`{"accused":%q}`, a.ID))); err != nil {
+			return err
+		}
+		cs, err := s.cases.GetCase(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		accused, err := s.proc.ListAccused(ctx, caseID)
+		out = &DecisionOutcome{Case: cs, Accused: accused}
+		return err
+	})
+	return out, err
+}
+
+// DecideInput is the procuracy's answer to a pending decision.
+type DecideInput struct {
+	Version  int
+	Outcome  domain.Outcome
+	Number   string
+	Signer   string
+	IssuedOn time.Time
+	Note     string
+}
+
+// Decide approves (phê chuẩn), refuses or cancels a decision awaiting the procuracy's approval,
+// with a procuracy decision of its own, and carries out what that means: the accused becomes an
+// accused, the detention order may be executed, or, on refusal, the person is to be released.
+func (s *Procedure) Decide(ctx context.Context, p *Principal, decisionID string, in DecideInput) (*DecisionOutcome, error) {
+	if !validUUID(decisionID) {
+		return nil, domain.NotFound("quyết định")
+	}
+	var v domain.Validation
+	if in.Version <= 0 {
+		v.Add("version", "required", "phải gửi version của hồ sơ đã đọc")
+	}
+	if !in.Outcome.Valid() {
+		v.Add("outcome", "enum", "kết quả là approve (phê chuẩn), refuse (không phê chuẩn) hoặc cancel (hủy bỏ)")
+	}
+	if len([]rune(in.Number)) > 100 || len([]rune(in.Signer)) > 200 || len([]rune(in.Note)) > 4000 {
+		v.Add("note", "length", "số tối đa 100, người ký 200, ghi chú 4.000 ký tự")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	var out *DecisionOutcome
+	var denied *domain.Case
+	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
+		pd, err := s.proc.GetDecision(ctx, decisionID)
+		if err != nil {
+			return err
+		}
+		cc, err := s.load(ctx, pd.CaseID)
+		if err != nil {
+			return err
+		}
+		if !s.authz.Scope(p, domain.ActCaseRead).PermitsCase(cc.cs.Ref(p.User.ID)) {
+			return domain.NotFound("quyết định")
+		}
+		actor, err := s.actor(ctx, p, domain.ActCaseApprove, cc.cs)
+		if err != nil {
+			return err
+		}
+		if len(actor.Grants) == 0 {
+			denied = cc.cs
+			return nil
+		}
+		res, err := workflow.Decide(cc.state, pd, in.Outcome, actor, in.IssuedOn, now)
+		if err != nil {
+			return err
+		}
+		doc := map[domain.Outcome]domain.DocType{domain.OutcomeApprove: workflow.DocApproval, domain.OutcomeRefuse: workflow.DocRefusal,
+			domain.OutcomeCancel: workflow.DocCancellation}[in.Outcome]
+		if err := s.proc.AdvanceCase(ctx, cc.cs.ID, in.Version, CaseAdvance{Stage: res.To}, now); err != nil {
+			return err
+		}
+		d := domain.Decision{ID: mustUUIDv7(), CaseID: cc.cs.ID, Step: StepDecideApproval, Type: doc, Number: strings.TrimSpace(in.Number),
+			Issuer: domain.IssuerProcuracy, Signer: strings.TrimSpace(in.Signer), IssuedOn: domain.DateOf(in.IssuedOn), EffectiveOn: domain.DateOf(in.IssuedOn),
+			AccusedIDs: pd.AccusedIDs, MeasureID: pd.MeasureID, LegalBasis: res.Transition.Approval.Article, Note: in.Note, DecidesID: pd.ID,
+			Outcome: in.Outcome, FromStage: res.From, ToStage: res.To, UnitID: cc.cs.UnitID, RecordedBy: p.User.ID, RecordedAt: now}
+		if err := s.proc.InsertDecision(ctx, &d); err != nil {
+			return err
+		}
+		switch res.Transition.Effect {
+		case workflow.EffectNewAccused, workflow.EffectCharges:
+			if err := s.proc.SettleProposedCharges(ctx, pd.ID, in.Outcome == domain.OutcomeApprove, d.ID); err != nil {
+				return err
+			}
+			if in.Outcome == domain.OutcomeApprove && pd.ReplaceCharges {
+				for _, id := range pd.AccusedIDs {
+					if err := s.proc.EndCharges(ctx, id, d.ID, pd.ID); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		for id, st := range res.AccusedTo {
+			if err := s.proc.SetAccusedStatus(ctx, id, st, now); err != nil {
+				return err
+			}
+		}
+		for id, st := range res.MeasureTo {
+			var endedAt *time.Time
+			if st != domain.MeasureActive {
+				e := d.EffectiveOn
+				endedAt = &e
+			}
+			if err := s.proc.SetMeasureStatus(ctx, id, st, endedAt, d.ID); err != nil {
+				return err
+			}
+		}
+		detail, _ := json.Marshal(map[string]any{"decision": d.ID, "decides": pd.ID, "step": pd.Step, "outcome": in.Outcome})
+		if err := s.audit.Record(ctx, p.audit(now, "case.approve", "case", cc.cs.ID, cc.cs.UnitID, domain.OutcomeSuccess, string(detail))); err != nil {
+			return err
+		}
+		out, err = s.outcome(ctx, cc.cs.ID, d.ID)
+		return err
+	})
+	if err != nil {
+		if de, ok := domain.AsError(err); ok && de.Code == domain.CodeConflict && len(de.Details) > 0 && de.Details[0].Field == "decision_id" {
+			// The unique answer index: another approver answered first.
+			return nil, &domain.Error{Code: domain.CodeConflict, Message: "quyết định này đã được phê chuẩn hoặc từ chối", Details: []domain.Detail{{Field: "decision_id", Rule: "answered"}}, Err: err}
+		}
+		return nil, err
+	}
+	if denied != nil {
+		if err := recordDenied(ctx, s.audit, p.audit(now, "case.approve", "case", denied.ID, denied.UnitID, domain.OutcomeDenied, fmt.Sprintf(`{"decision":%q}`, decisionID))); err != nil {
+			return nil, err
+		}
+		return nil, domain.Forbidden("chỉ Viện trưởng, Phó Viện trưởng được phê chuẩn")
+	}
+	return out, nil
+}
+
+// StepDecideApproval is the step of the procuracy's answers to pending decisions; it is not a row
+// of the transition table because it carries out the row of the decision it answers.
+const StepDecideApproval domain.Step = "decide_approval"
+
+// Timeline is a case's history for one who may read it: every decision in recording order, with
+// the accused, their charges and measures. The read is audited like a case read.
+type Timeline struct {
+	Case      *domain.Case
+	Decisions []domain.Decision
+	Accused   []domain.Accused
+	Class     domain.SeverityClass
+}
+
+// Timeline returns a case's procedural history; out of scope is not found.
+func (s *Procedure) Timeline(ctx context.Context, p *Principal, caseID string) (*Timeline, error) {
+	if !validUUID(caseID) {
+		return nil, domain.NotFound("hồ sơ")
+	}
+	now := s.clock.Now()
+	var out *Timeline
+	denied := false
+	var unitID int64
+	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
+		cc, err := s.load(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		unitID = cc.cs.UnitID
+		if !s.authz.Scope(p, domain.ActCaseRead).PermitsCase(cc.cs.Ref(p.User.ID)) {
+			denied = true
+			return nil
+		}
+		out = &Timeline{Case: cc.cs, Decisions: cc.state.Decisions, Accused: cc.state.Accused, Class: cc.state.Class}
+		return s.audit.Record(ctx, p.audit(now, "case.timeline", "case", caseID, cc.cs.UnitID, domain.OutcomeSuccess, ""))
+	})
+	if err != nil {
+		return nil, err
+	}
+	if denied {
+		if err := recordDenied(ctx, s.audit, p.audit(now, "case.timeline", "case", caseID, unitID, domain.OutcomeDenied, "")); err != nil {
+			return nil, err
+		}
+		return nil, domain.NotFound("hồ sơ")
+	}
+	return out, nil
+}
+
+// PendingApprovals lists the decisions awaiting the caller's approval across the units they may
+// approve for.
+func (s *Procedure) PendingApprovals(ctx context.Context, p *Principal, f ApprovalFilter) ([]PendingApproval, int64, error) {
+	if f.Limit <= 0 {
+		f.Limit = domain.DefaultPageSize
+	}
+	if f.Limit > domain.MaxPageSize {
+		return nil, 0, domain.Invalid("limit", "max", fmt.Sprintf("tối đa %d bản ghi mỗi trang", domain.MaxPageSize))
+	}
+	scope := s.authz.Scope(p, domain.ActCaseApprove)
+	if f.UnitID != nil {
+		u, err := s.units.GetUnit(ctx, *f.UnitID)
+		if domain.ErrorCodeOf(err) == domain.CodeNotFound || (err == nil && !scope.PermitsUnit(u.ID, u.Path) && !reachesBelow(scope, u.Path)) {
+			return nil, 0, domain.NotFound("đơn vị")
+		} else if err != nil {
+			return nil, 0, err
+		}
+	}
+	items, total, err := s.proc.ListPendingApprovals(ctx, scope, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := s.audit.Record(ctx, p.audit(s.clock.Now(), "case.approvals_list", "case", "", p.User.UnitID, domain.OutcomeSuccess, fmt.Sprintf(`{"returned":%d}`, len(items)))); err != nil {
+		return nil, 0, err
+	}
+	return items, total, nil
+}
