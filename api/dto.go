@@ -141,6 +141,10 @@ type caseJSON struct {
 	CreatedBy       string       `json:"created_by"`
 	CreatedAt       time.Time    `json:"created_at"`
 	UpdatedAt       time.Time    `json:"updated_at"`
+	// ReportNumber is the number the record had as a crime report before it became a case.
+	ReportNumber     string `json:"report_number,omitempty"`
+	SummaryProcedure bool   `json:"summary_procedure"`
+	JoinedInto       string `json:"joined_into,omitempty"`
 	// Parties and Team are sent (possibly as []) in the full view of one case, and left out of
 	// list items.
 	Parties *[]partyJSON      `json:"parties,omitempty"`
@@ -151,7 +155,8 @@ func toCaseJSON(cs *domain.Case, full bool) caseJSON {
 	j := caseJSON{ID: cs.ID, Kind: string(cs.Kind), Number: cs.Number, Code: cs.Code, Unit: unitRefJSON{ID: cs.UnitID, Code: cs.UnitCode},
 		Stage: string(cs.Stage), ReceivedAt: cs.ReceivedAt.In(service.VietnamTime), Channel: string(cs.Channel), SourceType: string(cs.SourceType),
 		Summary: cs.Summary, ReporterName: cs.ReporterName, ReporterKind: string(cs.ReporterKind), ReporterContact: cs.ReporterContact,
-		Secret: cs.Secret, Version: cs.Version, CreatedBy: cs.CreatedBy, CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt}
+		Secret: cs.Secret, Version: cs.Version, CreatedBy: cs.CreatedBy, CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt,
+		ReportNumber: cs.ReportNumber, SummaryProcedure: cs.SummaryProcedure, JoinedInto: cs.JoinedInto}
 	if cs.Offence != nil {
 		j.Offence = &offenceJSON{Article: cs.Offence.Article, Clause: cs.Offence.Clause, Point: cs.Offence.Point}
 	}

@@ -37,12 +37,11 @@ type Route struct {
 
 // Deps are what the API needs, built by cmd.
 type Deps struct {
-	Log     *slog.Logger
-	JWT     *JWT
-	Auth    *service.Auth
-	Cases   *service.Cases
-	Admin   *service.Admin
-	Audit   *service.AuditLog
+	Log *slog.Logger
+	JWT *JWT
+	// Services are the use cases; their fields (Auth, Cases, Admin, Audit, Procedure) are
+	// promoted onto Deps and Server.
+	*service.Services
 	Auditor service.Auditor
 	// Ready reports whether the database answers and the schema is current.
 	Ready    func(ctx context.Context) error
@@ -80,6 +79,9 @@ func NewServer(d Deps) *Server {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 		d.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	if d.Services == nil {
+		d.Services = &service.Services{}
 	}
 	s := &Server{Deps: d, log: d.Log, jwt: d.JWT, auth: d.Auth, auditor: d.Auditor}
 	e := gin.New()
@@ -155,6 +157,16 @@ func (s *Server) routeTable() []Route {
 		{Method: "PATCH", Path: v1 + "/cases/:id", Rule: Rule(domain.ActCaseUpdate), handler: s.updateCase},
 		{Method: "POST", Path: v1 + "/cases/:id/assignments", Rule: Rule(domain.ActCaseAssign), handler: s.assign},
 		{Method: "DELETE", Path: v1 + "/cases/:id/assignments/:assignmentId", Rule: Rule(domain.ActCaseAssign), handler: s.unassign},
+
+		{Method: "GET", Path: v1 + "/cases/:id/timeline", Rule: Rule(domain.ActCaseRead), handler: s.getTimeline},
+		{Method: "POST", Path: v1 + "/cases/:id/decisions", Rule: Rule(domain.ActCaseDecide), handler: s.createDecision},
+		{Method: "POST", Path: v1 + "/cases/:id/accused", Rule: Rule(domain.ActCaseDecide), handler: s.createAccused},
+		{Method: "POST", Path: v1 + "/accused/:id/charges", Rule: Rule(domain.ActCaseDecide), handler: s.createCharges()},
+		{Method: "POST", Path: v1 + "/accused/:id/measures", Rule: Rule(domain.ActCaseDecide), handler: s.createMeasure()},
+		{Method: "GET", Path: v1 + "/approvals", Rule: Rule(domain.ActCaseApprove), handler: s.listApprovals},
+		{Method: "POST", Path: v1 + "/decisions/:id/approval", Rule: Rule(domain.ActCaseApprove), handler: s.decideApproval},
+		{Method: "GET", Path: v1 + "/workflow/transitions", Rule: RuleAuthenticated, handler: s.listTransitions},
+		{Method: "GET", Path: v1 + "/penal-code", Rule: RuleAuthenticated, handler: s.listPenalCode},
 
 		{Method: "GET", Path: v1 + "/audit", Rule: Rule(domain.ActAuditRead), handler: s.listAudit},
 	}

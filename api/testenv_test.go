@@ -89,15 +89,12 @@ func newTestEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	jwt := api.NewJWT(key, "kiemsat", "kiemsat-api", 15*time.Minute, clock.Now)
-	authz := service.NewAuthz(policy)
-	auth, err := service.NewAuth(service.DefaultAuthConfig, store, store, store, store, jwt, hasher, store, clock)
+	svc, err := service.NewServices(store, service.Config{Auth: service.DefaultAuthConfig, Policy: policy, Tokens: jwt, Hasher: hasher, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := service.NewCases(store, store, store, store, authz, store, clock)
-	admin := service.NewAdmin(store, store, store, store, authz, hasher, store, clock)
-	audit := service.NewAuditLog(store, authz, store, clock)
-	srv := api.NewServer(api.Deps{Log: log, JWT: jwt, Auth: auth, Cases: cases, Admin: admin, Audit: audit, Auditor: store,
+	cases, admin, auth := svc.Cases, svc.Admin, svc.Auth
+	srv := api.NewServer(api.Deps{Log: log, JWT: jwt, Services: svc, Auditor: store,
 		Ready: func(ctx context.Context) error { return store.Ping(ctx) }, Version: "test", Now: clock.Now})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)

@@ -241,6 +241,7 @@ func (s *Procedure) Record(ctx context.Context, p *Principal, caseID string, in 
 	now := s.clock.Now()
 	var out *DecisionOutcome
 	var denied *domain.Case
+	var deniedErr error = domain.Forbidden("bạn không có quyền ghi nhận quyết định tố tụng cho hồ sơ này")
 	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
 		cc, err := s.load(ctx, caseID)
 		if err != nil {
@@ -262,7 +263,10 @@ func (s *Procedure) Record(ctx context.Context, p *Principal, caseID string, in 
 			return err
 		}
 		res, err := workflow.Apply(cc.state, req, actor, now)
-		if err != nil {
+		if domain.ErrorCodeOf(err) == domain.CodeForbidden {
+			denied, deniedErr = cc.cs, err
+			return nil
+		} else if err != nil {
 			return err
 		}
 		out, err = s.persist(ctx, p, cc, &in, req, res, now)
@@ -275,7 +279,7 @@ func (s *Procedure) Record(ctx context.Context, p *Principal, caseID string, in 
 		if err := recordDenied(ctx, s.audit, p.audit(now, "case.decide", "case", caseID, denied.UnitID, domain.OutcomeDenied, fmt.Sprintf(`{"step":%q}`, in.Step))); err != nil {
 			return nil, err
 		}
-		return nil, domain.Forbidden("bạn không có quyền ghi nhận quyết định tố tụng cho hồ sơ này")
+		return nil, deniedErr
 	}
 	return out, nil
 }
@@ -647,6 +651,7 @@ func (s *Procedure) Decide(ctx context.Context, p *Principal, decisionID string,
 	now := s.clock.Now()
 	var out *DecisionOutcome
 	var denied *domain.Case
+	var deniedErr error = domain.Forbidden("chỉ Viện trưởng, Phó Viện trưởng được phê chuẩn")
 	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
 		pd, err := s.proc.GetDecision(ctx, decisionID)
 		if err != nil {
@@ -668,7 +673,10 @@ func (s *Procedure) Decide(ctx context.Context, p *Principal, decisionID string,
 			return nil
 		}
 		res, err := workflow.Decide(cc.state, pd, in.Outcome, actor, in.IssuedOn, now)
-		if err != nil {
+		if domain.ErrorCodeOf(err) == domain.CodeForbidden {
+			denied, deniedErr = cc.cs, err
+			return nil
+		} else if err != nil {
 			return err
 		}
 		doc := map[domain.Outcome]domain.DocType{domain.OutcomeApprove: workflow.DocApproval, domain.OutcomeRefuse: workflow.DocRefusal,
@@ -729,7 +737,7 @@ func (s *Procedure) Decide(ctx context.Context, p *Principal, decisionID string,
 		if err := recordDenied(ctx, s.audit, p.audit(now, "case.approve", "case", denied.ID, denied.UnitID, domain.OutcomeDenied, fmt.Sprintf(`{"decision":%q}`, decisionID))); err != nil {
 			return nil, err
 		}
-		return nil, domain.Forbidden("chỉ Viện trưởng, Phó Viện trưởng được phê chuẩn")
+		return nil, deniedErr
 	}
 	return out, nil
 }

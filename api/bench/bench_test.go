@@ -88,19 +88,15 @@ func build(ctx context.Context) (*benchEnv, error) {
 	}
 	hasher := service.PasswordHasher{Params: service.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
 	clock := service.SystemClock{}
-	authz := service.NewAuthz(policy)
 	_, key, _ := ed25519.GenerateKey(rand.Reader)
 	jwt := api.NewJWT(key, "kiemsat", "kiemsat-api", 24*time.Hour, time.Now) // outlives any benchmark run
-	auth, err := service.NewAuth(service.DefaultAuthConfig, store, store, store, store, jwt, hasher, store, clock)
+	svc, err := service.NewServices(store, service.Config{Auth: service.DefaultAuthConfig, Policy: policy, Tokens: jwt, Hasher: hasher, Clock: clock})
 	if err != nil {
 		return nil, err
 	}
-	cases := service.NewCases(store, store, store, store, authz, store, clock)
-	admin := service.NewAdmin(store, store, store, store, authz, hasher, store, clock)
-	audit := service.NewAuditLog(store, authz, store, clock)
-	srv := api.NewServer(api.Deps{Log: log, JWT: jwt, Auth: auth, Cases: cases, Admin: admin, Audit: audit, Auditor: store,
+	srv := api.NewServer(api.Deps{Log: log, JWT: jwt, Services: svc, Auditor: store,
 		Ready: func(context.Context) error { return nil }, Version: "bench"})
-	units, err := seed.Demo(ctx, seed.DemoDeps{Tx: store, Units: store, Users: store, Auth: auth, Cases: cases, Hasher: hasher, Clock: clock}, benchPassword, false)
+	units, err := seed.Demo(ctx, seed.DepsOf(store, svc, hasher, clock), benchPassword, false)
 	if err != nil {
 		return nil, err
 	}

@@ -102,19 +102,15 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	}
 	jwt := api.NewJWT(key, issuer, audience, accessTTL, clock.Now)
 	hasher := service.PasswordHasher{Params: service.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
-	authz := service.NewAuthz(policy)
-	auth, err := service.NewAuth(o.auth, store, store, store, store, jwt, hasher, store, clock)
+	svc, err := service.NewServices(store, service.Config{Auth: o.auth, Policy: policy, Tokens: jwt, Hasher: hasher, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := service.NewCases(store, store, store, store, authz, store, clock)
-	admin := service.NewAdmin(store, store, store, store, authz, hasher, store, clock)
-	audit := service.NewAuditLog(store, authz, store, clock)
-	units, err := seed.Demo(ctx, seed.DemoDeps{Tx: store, Units: store, Users: store, Auth: auth, Cases: cases, Hasher: hasher, Clock: clock}, demoPassword, false)
+	units, err := seed.Demo(ctx, seed.DepsOf(store, svc, hasher, clock), demoPassword, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	server := api.NewServer(api.Deps{Log: log, JWT: jwt, Auth: auth, Cases: cases, Admin: admin, Audit: audit, Auditor: store,
+	server := api.NewServer(api.Deps{Log: log, JWT: jwt, Services: svc, Auditor: store,
 		Ready: func(ctx context.Context) error { return store.Ping(ctx) }, MaxBody: o.maxBody, Version: "e2e", Now: clock.Now})
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)

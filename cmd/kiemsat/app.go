@@ -14,6 +14,7 @@ import (
 	"kiemsat/api"
 	"kiemsat/repository"
 	"kiemsat/service"
+	"kiemsat/workflow"
 )
 
 // App is the platform with every dependency built by hand in one readable place: no globals and
@@ -23,10 +24,7 @@ type App struct {
 	log    *slog.Logger
 	store  *repository.Store
 	policy *repository.Policy
-	Auth   *service.Auth
-	Cases  *service.Cases
-	Admin  *service.Admin
-	Audit  *service.AuditLog
+	*service.Services
 	Hasher service.PasswordHasher
 	server *api.Server
 }
@@ -52,7 +50,6 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	clock := service.SystemClock{}
-	authz := service.NewAuthz(a.policy)
 	var jwt *api.JWT
 	if cfg.JWTKey != nil {
 		jwt = api.NewJWT(cfg.JWTKey, cfg.Issuer, cfg.Audience, cfg.AccessTTL, time.Now)
@@ -63,18 +60,21 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if jwt != nil {
 		tokens = jwt
 	}
-	if a.Auth, err = service.NewAuth(authCfg, store, store, store, store, tokens, a.Hasher, store, clock); err != nil {
+	catalog, err := penalCatalog(ctx, store, cfg.MigrateOnStart)
+	if err != nil {
 		a.Close()
 		return nil, err
 	}
-	a.Cases = service.NewCases(store, store, store, store, authz, store, clock)
-	a.Admin = service.NewAdmin(store, store, store, store, authz, a.Hasher, store, clock)
-	a.Audit = service.NewAuditLog(store, authz, store, clock)
+	if a.Services, err = service.NewServices(store, service.Config{Auth: authCfg, Policy: a.policy, Tokens: tokens, Hasher: a.Hasher,
+		Clock: clock, Catalog: catalog}); err != nil {
+		a.Close()
+		return nil, err
+	}
 	if jwt != nil {
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 			collectors.NewDBStatsCollector(store.SQL(), "kiemsat"))
-		a.server = api.NewServer(api.Deps{Log: log, JWT: jwt, Auth: a.Auth, Cases: a.Cases, Admin: a.Admin, Audit: a.Audit, Auditor: store,
+		a.server = api.NewServer(api.Deps{Log: log, JWT: jwt, Services: a.Services, Auditor: store,
 			Ready: a.ready, Registry: reg, MaxBody: cfg.MaxBodyBytes, Version: version, TrustedProxies: cfg.TrustedProxies, Now: clock.Now})
 	}
 	return a, nil
@@ -131,4 +131,23 @@ func (a *App) Close() {
 	if a.store != nil {
 		_ = a.store.Close()
 	}
+}
+
+// penalCatalog returns the Penal Code catalog the services classify charges by: the database's
+// table, which administrators may edit, after adding any shipped clause it lacks (on migrate);
+// the embedded catalog when the table is still empty.
+func penalCatalog(ctx context.Context, store *repository.Store, sync bool) (*workflow.PenalCatalog, error) {
+	if sync {
+		if _, err := store.SyncPenalCode(ctx, workflow.DefaultPenalCatalog().Clauses()); err != nil {
+			return nil, fmt.Errorf("penal code catalog: %w", err)
+		}
+	}
+	clauses, err := store.ListPenalClauses(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("penal code catalog: %w", err)
+	}
+	if len(clauses) == 0 {
+		return workflow.DefaultPenalCatalog(), nil
+	}
+	return workflow.NewPenalCatalog(clauses), nil
 }

@@ -41,6 +41,7 @@ type testEnv struct {
 	url   string
 	store *repository.Store
 	pool  *pgxpool.Pool
+	svc   *service.Services
 	auth  *service.Auth
 	cases *service.Cases
 	clock *offsetClock
@@ -66,16 +67,14 @@ func newTestEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(policy.Close)
-	authz := service.NewAuthz(policy)
 	_, key, _ := ed25519.GenerateKey(rand.Reader)
 	jwt := api.NewJWT(key, "kiemsat", "kiemsat-api", 15*time.Minute, e.clock.nowFunc())
-	if e.auth, err = service.NewAuth(service.DefaultAuthConfig, e.store, e.store, e.store, e.store, jwt, cheapHasher, e.store, e.clock); err != nil {
+	svc, err := service.NewServices(e.store, service.Config{Auth: service.DefaultAuthConfig, Policy: policy, Tokens: jwt, Hasher: cheapHasher, Clock: e.clock})
+	if err != nil {
 		t.Fatal(err)
 	}
-	e.cases = service.NewCases(e.store, e.store, e.store, e.store, authz, e.store, e.clock)
-	admin := service.NewAdmin(e.store, e.store, e.store, e.store, authz, cheapHasher, e.store, e.clock)
-	audit := service.NewAuditLog(e.store, authz, e.store, e.clock)
-	e.srv = api.NewServer(api.Deps{Log: log, JWT: jwt, Auth: e.auth, Cases: e.cases, Admin: admin, Audit: audit, Auditor: e.store,
+	e.svc, e.auth, e.cases = svc, svc.Auth, svc.Cases
+	e.srv = api.NewServer(api.Deps{Log: log, JWT: jwt, Services: svc, Auditor: e.store,
 		Ready: func(context.Context) error { return nil }, Now: e.clock.Now})
 	return e
 }
@@ -238,8 +237,7 @@ func TestGenOnEmptyDatabase(t *testing.T) {
 func TestLoadRenewsExpiredToken(t *testing.T) {
 	ctx := context.Background()
 	e := newTestEnv(t)
-	if _, err := seed.Demo(ctx, seed.DemoDeps{Tx: e.store, Units: e.store, Users: e.store, Auth: e.auth, Cases: e.cases, Hasher: cheapHasher,
-		Clock: e.clock}, "Demo@2026", false); err != nil {
+	if _, err := seed.Demo(ctx, seed.DepsOf(e.store, e.svc, cheapHasher, e.clock), "Demo@2026", false); err != nil {
 		t.Fatal(err)
 	}
 	var listed atomic.Int64

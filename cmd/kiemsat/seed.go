@@ -37,8 +37,7 @@ func runSeed(ctx context.Context, args []string, demo bool) error {
 }
 
 func (a *App) seedDemo(ctx context.Context) error {
-	units, err := seed.Demo(ctx, seed.DemoDeps{Tx: a.store, Units: a.store, Users: a.store, Auth: a.Auth, Cases: a.Cases, Hasher: a.Hasher,
-		Clock: service.SystemClock{}}, a.cfg.DemoPassword, a.cfg.DemoMustChangePassword)
+	units, err := seed.Demo(ctx, seed.DepsOf(a.store, a.Services, a.Hasher, service.SystemClock{}), a.cfg.DemoPassword, a.cfg.DemoMustChangePassword)
 	if err != nil {
 		return err
 	}

@@ -46,13 +46,19 @@ var DemoUsers = []DemoUser{
 
 // DemoDeps are what seeding demo data needs.
 type DemoDeps struct {
-	Tx     service.TxRunner
-	Units  service.UnitStore
-	Users  service.UserStore
-	Auth   *service.Auth
-	Cases  *service.Cases
-	Hasher service.PasswordHasher
-	Clock  service.Clock
+	Tx        service.TxRunner
+	Units     service.UnitStore
+	Users     service.UserStore
+	Auth      *service.Auth
+	Cases     *service.Cases
+	Procedure *service.Procedure
+	Hasher    service.PasswordHasher
+	Clock     service.Clock
+}
+
+// DepsOf builds the demo dependencies from the stores and the wired services.
+func DepsOf(st service.Stores, svc *service.Services, hasher service.PasswordHasher, clock service.Clock) DemoDeps {
+	return DemoDeps{Tx: st, Units: st, Users: st, Auth: svc.Auth, Cases: svc.Cases, Procedure: svc.Procedure, Hasher: hasher, Clock: clock}
 }
 
 // Demo loads the organisation, the demo users (all with the given password) and, when the

@@ -1,0 +1,257 @@
+package e2e_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+// caseView is the part of a case the lifecycle tests read.
+type caseView struct {
+	ID           string `json:"id"`
+	Kind         string `json:"kind"`
+	Number       string `json:"number"`
+	ReportNumber string `json:"report_number"`
+	Stage        string `json:"stage"`
+	Version      int    `json:"version"`
+	Unit         struct {
+		ID int64 `json:"id"`
+	} `json:"unit"`
+}
+
+type decisionView struct {
+	ID        string   `json:"id"`
+	Seq       int      `json:"seq"`
+	Step      string   `json:"step"`
+	Status    string   `json:"status"`
+	FromStage string   `json:"from_stage"`
+	ToStage   string   `json:"to_stage"`
+	AccusedID []string `json:"accused_ids"`
+	MeasureID string   `json:"measure_id"`
+}
+
+type accusedView struct {
+	ID      string `json:"id"`
+	Status  string `json:"status"`
+	Class   string `json:"class"`
+	Minor   bool   `json:"minor"`
+	Charges []struct {
+		Article string `json:"article"`
+		Clause  int    `json:"clause"`
+		Class   string `json:"class"`
+		Active  bool   `json:"active"`
+	} `json:"charges"`
+	Measures []struct {
+		ID     string `json:"id"`
+		Kind   string `json:"kind"`
+		Status string `json:"status"`
+	} `json:"measures"`
+	CustodyDays int `json:"custody_days_credited"`
+}
+
+type outcomeView struct {
+	Case     caseView      `json:"case"`
+	Decision decisionView  `json:"decision"`
+	Accused  []accusedView `json:"accused"`
+}
+
+// story drives one case through the API, keeping its version.
+type story struct {
+	t       *testing.T
+	e       *env
+	id      string
+	version int
+}
+
+func (s *story) post(path, token string, body map[string]any) response {
+	s.t.Helper()
+	if _, ok := body["version"]; !ok {
+		body["version"] = s.version
+	}
+	return s.e.send(req{Method: "POST", Path: path, Token: token, Body: body})
+}
+
+// ok records a decision that must succeed and returns its outcome.
+func (s *story) ok(path, token string, body map[string]any) outcomeView {
+	s.t.Helper()
+	r := s.post(path, token, body)
+	if r.Status != http.StatusCreated {
+		s.t.Fatalf("%s %v: status %d: %s", path, body["step"], r.Status, r.Body)
+	}
+	var o outcomeView
+	r.decode(s.t, &o)
+	s.version = o.Case.Version
+	return o
+}
+
+func (s *story) decide(token string, body map[string]any) outcomeView {
+	s.t.Helper()
+	return s.ok(v1+"/cases/"+s.id+"/decisions", token, body)
+}
+
+func today(e *env) string { return e.clock.Now().In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly) }
+
+// A theft reported at a regional procuracy goes from the crime report to the appeal: the report
+// becomes a case with a case number, the accused's institution waits for the procuracy's
+// approval, custody and detention are ordered, the case is indicted, tried and appealed; every
+// step is one decision in the timeline.
+func TestTheftCaseFromReportToAppeal(t *testing.T) {
+	e := newEnv(t)
+	clerk, chief, ksv := e.login("hnkv1.thuky").AccessToken, e.login("hnkv1.vientruong").AccessToken, e.login("hnkv1.ksv1").AccessToken
+	unit := e.units["VKS-HNI-KV01"].ID
+	body := e.validCase(unit)
+	body["offence"] = map[string]any{"article": 173, "clause": 1}
+	r := e.send(req{Method: "POST", Path: v1 + "/cases", Token: clerk, Body: body})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("register: %d %s", r.Status, r.Body)
+	}
+	var cs caseView
+	r.decode(t, &cs)
+	s := &story{t: t, e: e, id: cs.ID, version: cs.Version}
+	day := today(e)
+	cqdt := map[string]any{"issuer": "investigating_agency", "issuer_name": "Cơ quan CSĐT Công an TP Hà Nội", "issued_on": day}
+	with := func(base map[string]any, kv ...any) map[string]any {
+		m := map[string]any{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
+
+	// The prosecutor is not on the team yet: recording is forbidden.
+	wantError(t, s.post(v1+"/cases/"+s.id+"/decisions", ksv, with(cqdt, "step", "institute_case", "number", "15/QĐ-CSĐT")), http.StatusForbidden, "forbidden")
+	r = e.send(req{Method: "POST", Path: v1 + "/cases/" + s.id + "/assignments", Token: chief,
+		Body: map[string]any{"version": s.version, "user_id": e.userID("hnkv1.ksv1"), "role": "lead"}})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("assign: %d %s", r.Status, r.Body)
+	}
+	r.decode(t, &cs)
+	s.version = cs.Version
+
+	o := s.decide(ksv, with(cqdt, "step", "institute_case", "number", "15/QĐ-CSĐT"))
+	if o.Case.Stage != "institution" || o.Case.Kind != "case" || o.Case.ReportNumber == "" || o.Case.Number == o.Case.ReportNumber {
+		t.Fatalf("after institution: %+v", o.Case)
+	}
+	// Taking the case in charge is for the unit's leaders.
+	wantError(t, s.post(v1+"/cases/"+s.id+"/decisions", ksv, map[string]any{"step": "accept_institution", "issuer": "procuracy", "issued_on": day}), http.StatusForbidden, "forbidden")
+	o = s.decide(chief, map[string]any{"step": "accept_institution", "issuer": "procuracy", "number": "20/QĐ-VKS", "issued_on": day})
+	if o.Case.Stage != "investigation" {
+		t.Fatalf("stage %s, want investigation", o.Case.Stage)
+	}
+
+	// The investigating agency prosecutes an accused: pending the procuracy's approval.
+	o = s.ok(v1+"/cases/"+s.id+"/accused", ksv, with(cqdt, "number", "30/QĐ-CSĐT",
+		"person", map[string]any{"full_name": "Trần Văn Bình", "national_id": "001095012345", "birth_date": "1995-04-02", "offence_date": day},
+		"charges", []map[string]any{{"article": "173", "clause": 1}}))
+	if len(o.Accused) != 1 || o.Accused[0].Status != "pending_approval" || o.Decision.Status != "pending_approval" || o.Accused[0].Charges[0].Active {
+		t.Fatalf("accused after institution: %+v / %+v", o.Accused, o.Decision)
+	}
+	accused, pending := o.Accused[0].ID, o.Decision.ID
+	r = s.post(v1+"/cases/"+s.id+"/decisions", ksv, with(cqdt, "step", "conclude_investigation"))
+	wantDetail(t, r, http.StatusUnprocessableEntity, "invalid", "step", "has_instituted_accused")
+
+	// The chief sees it among the approvals and approves it.
+	var approvals struct {
+		Items []struct {
+			Decision decisionView `json:"decision"`
+		} `json:"items"`
+		Total int `json:"total"`
+	}
+	e.get(v1+"/approvals", chief).decode(t, &approvals)
+	if approvals.Total != 1 || approvals.Items[0].Decision.ID != pending {
+		t.Fatalf("approvals: %+v", approvals)
+	}
+	wantError(t, s.post(v1+"/decisions/"+pending+"/approval", ksv, map[string]any{"outcome": "approve", "issued_on": day}), http.StatusForbidden, "forbidden")
+	o = s.ok(v1+"/decisions/"+pending+"/approval", chief, map[string]any{"outcome": "approve", "number": "31/QĐ-VKS", "issued_on": day})
+	if o.Accused[0].Status != "instituted" || !o.Accused[0].Charges[0].Active || o.Accused[0].Class != "less_serious" {
+		t.Fatalf("accused after approval: %+v", o.Accused[0])
+	}
+	// A second answer to the same decision is a conflict.
+	wantError(t, s.post(v1+"/decisions/"+pending+"/approval", chief, map[string]any{"outcome": "refuse", "issued_on": day}), http.StatusConflict, "conflict")
+
+	// Custody, then detention ordered by the investigating agency and approved.
+	start := e.clock.Now().Add(-2 * time.Hour).Format(time.RFC3339)
+	end3 := e.clock.Now().AddDate(0, 0, 3).In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
+	o = s.ok(v1+"/accused/"+accused+"/measures", ksv, with(cqdt, "step", "order_custody", "number", "40/QĐ-CSĐT",
+		"measure", map[string]any{"stage": "investigation", "start_at": start, "ordered_end": end3}))
+	if o.Accused[0].Measures[0].Status != "active" || o.Accused[0].CustodyDays < 3 {
+		t.Fatalf("custody: %+v", o.Accused[0])
+	}
+	custody := o.Accused[0].Measures[0].ID
+	// Four days of custody break Điều 118.
+	end5 := e.clock.Now().AddDate(0, 0, 5).In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
+	r = s.post(v1+"/accused/"+accused+"/measures", ksv, with(cqdt, "step", "order_custody", "measure", map[string]any{"start_at": start, "ordered_end": end5}))
+	wantDetail(t, r, http.StatusUnprocessableEntity, "invalid", "measure.ordered_end", "custody_at_most_3_days")
+	s.ok(v1+"/accused/"+accused+"/measures", ksv, with(cqdt, "step", "end_measure", "measure_id", custody))
+	end2m := e.clock.Now().AddDate(0, 2, 0).In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
+	o = s.ok(v1+"/accused/"+accused+"/measures", ksv, with(cqdt, "step", "order_detention", "number", "41/LTG-CSĐT",
+		"measure", map[string]any{"stage": "investigation", "start_at": e.clock.Now().Add(-time.Hour).Format(time.RFC3339), "ordered_end": end2m}))
+	if o.Decision.Status != "pending_approval" {
+		t.Fatalf("detention order: %+v", o.Decision)
+	}
+	o = s.ok(v1+"/decisions/"+o.Decision.ID+"/approval", chief, map[string]any{"outcome": "approve", "issued_on": day})
+	var detentionActive bool
+	for _, m := range o.Accused[0].Measures {
+		detentionActive = detentionActive || (m.Kind == "detention" && m.Status == "active")
+	}
+	if !detentionActive {
+		t.Fatalf("detention not active after approval: %+v", o.Accused[0].Measures)
+	}
+
+	s.decide(ksv, with(cqdt, "step", "conclude_investigation", "number", "50/KLĐT"))
+	o = s.decide(chief, map[string]any{"step": "indict", "issuer": "procuracy", "number": "60/CT-VKS", "issued_on": day})
+	if o.Case.Stage != "first_instance" {
+		t.Fatalf("stage after indictment %s", o.Case.Stage)
+	}
+	court := map[string]any{"issuer": "court", "issuer_name": "Tòa án nhân dân khu vực 1 - Hà Nội", "issued_on": day}
+	// No judgment, no appeal.
+	wantDetail(t, s.post(v1+"/cases/"+s.id+"/decisions", ksv, map[string]any{"step": "appeal", "issuer": "party", "issued_on": day}),
+		http.StatusUnprocessableEntity, "invalid", "step", "judgment_pronounced")
+	s.decide(ksv, with(court, "step", "bring_to_trial", "number", "70/QĐXX"))
+	s.decide(ksv, with(court, "step", "pronounce_judgment", "number", "80/HSST"))
+	o = s.decide(ksv, map[string]any{"step": "appeal", "issuer": "party", "issuer_name": "Trần Văn Bình", "issued_on": day})
+	if o.Case.Stage != "appeal" {
+		t.Fatalf("stage after appeal %s", o.Case.Stage)
+	}
+
+	// A stale version is refused, never applied.
+	r = e.send(req{Method: "POST", Path: v1 + "/cases/" + s.id + "/decisions", Token: ksv,
+		Body: with(court, "step", "appellate_judgment", "version", s.version-1)})
+	wantDetail(t, r, http.StatusConflict, "conflict", "version", "stale")
+
+	// The timeline holds every decision in order, each with the stage it moved from and to.
+	var tl struct {
+		Items []decisionView `json:"items"`
+		Case  caseView       `json:"case"`
+	}
+	e.get(v1+"/cases/"+s.id+"/timeline", chief).decode(t, &tl)
+	wantSteps := []string{"institute_case", "accept_institution", "institute_accused", "decide_approval", "order_custody", "end_measure",
+		"order_detention", "decide_approval", "conclude_investigation", "indict", "bring_to_trial", "pronounce_judgment", "appeal"}
+	if len(tl.Items) != len(wantSteps) {
+		t.Fatalf("timeline has %d decisions, want %d: %+v", len(tl.Items), len(wantSteps), tl.Items)
+	}
+	for i, d := range tl.Items {
+		if d.Step != wantSteps[i] || d.Seq != i+1 {
+			t.Errorf("timeline[%d] = %s seq %d, want %s", i, d.Step, d.Seq, wantSteps[i])
+		}
+	}
+	if tl.Items[0].FromStage != "report_resolution" || tl.Items[0].ToStage != "institution" || tl.Items[12].ToStage != "appeal" {
+		t.Errorf("timeline stages: %+v ... %+v", tl.Items[0], tl.Items[12])
+	}
+	if n := e.count(`SELECT count(*) FROM audit_log WHERE action IN ('case.decide', 'case.approve') AND target_id = $1 AND outcome = 'success'`, s.id); n != len(wantSteps) {
+		t.Errorf("%d audit rows for decisions, want %d", n, len(wantSteps))
+	}
+	// The three refused attempts (off the team, not a leader, approving as a prosecutor) are on record too.
+	if n := e.count(`SELECT count(*) FROM audit_log WHERE action IN ('case.decide', 'case.approve') AND target_id = $1 AND outcome = 'denied'`, s.id); n != 3 {
+		t.Errorf("%d denied audit rows, want 3", n)
+	}
+	// Decisions are append-only in the database itself.
+	if _, err := e.db.Exec(`UPDATE case_decisions SET number = 'x' WHERE case_id = $1`, s.id); err == nil {
+		t.Error("a decision row could be updated")
+	}
+	// An unrelated province does not see the timeline.
+	wantError(t, e.get(v1+"/cases/"+s.id+"/timeline", e.login("hcm.vientruong").AccessToken), http.StatusNotFound, "not_found")
+}

@@ -1,0 +1,57 @@
+package service
+
+import "kiemsat/workflow"
+
+// Stores is every store the services use; repository.Store implements all of them, and tests
+// pass the same real store.
+type Stores interface {
+	TxRunner
+	Auditor
+	UnitStore
+	UserStore
+	TokenStore
+	CaseStore
+	AuditStore
+	ProcedureStore
+}
+
+// Services are the use cases, wired over one set of stores. Building them in one place keeps the
+// binary, the test environments and the benchmarks from each wiring the graph by hand.
+type Services struct {
+	Authz     *Authz
+	Auth      *Auth
+	Cases     *Cases
+	Admin     *Admin
+	Audit     *AuditLog
+	Procedure *Procedure
+}
+
+// Config is what the services need besides the stores.
+type Config struct {
+	Auth    AuthConfig
+	Policy  Policy
+	Tokens  AccessTokens
+	Hasher  PasswordHasher
+	Clock   Clock
+	Catalog *workflow.PenalCatalog // nil means the embedded Penal Code catalog
+}
+
+// NewServices wires every use case.
+func NewServices(st Stores, c Config) (*Services, error) {
+	if c.Catalog == nil {
+		c.Catalog = workflow.DefaultPenalCatalog()
+	}
+	authz := NewAuthz(c.Policy)
+	auth, err := NewAuth(c.Auth, st, st, st, st, c.Tokens, c.Hasher, st, c.Clock)
+	if err != nil {
+		return nil, err
+	}
+	return &Services{
+		Authz:     authz,
+		Auth:      auth,
+		Cases:     NewCases(st, st, st, st, authz, st, c.Clock),
+		Admin:     NewAdmin(st, st, st, st, authz, c.Hasher, st, c.Clock),
+		Audit:     NewAuditLog(st, authz, st, c.Clock),
+		Procedure: NewProcedure(st, st, st, st, authz, st, c.Clock, c.Catalog),
+	}, nil
+}
