@@ -89,7 +89,9 @@ func (s *story) decide(token string, body map[string]any) outcomeView {
 	return s.ok(v1+"/cases/"+s.id+"/decisions", token, body)
 }
 
-func today(e *env) string { return e.clock.Now().In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly) }
+func today(e *env) string {
+	return e.clock.Now().In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
+}
 
 // A theft reported at a regional procuracy goes from the crime report to the appeal: the report
 // becomes a case with a case number, the accused's institution waits for the procuracy's
