@@ -380,10 +380,11 @@ func (s *Store) AdvanceCase(ctx context.Context, id string, version int, a servi
 	return s.oneRow(ctx, res, id)
 }
 
-// RecordFormerUnit remembers that a unit handled a case until a transfer.
-func (s *Store) RecordFormerUnit(ctx context.Context, caseID string, unitID int64, decisionID string, at time.Time) error {
-	return translate(s.conn(ctx).Exec("INSERT INTO case_unit_history (case_id, unit_id, until, decision_id) VALUES (?, ?, ?, ?)",
-		caseID, unitID, at, decisionID).Error, "lịch sử đơn vị thụ lý")
+// RecordFormerUnit remembers that a unit handled a case, under the given number of its
+// register, until a transfer.
+func (s *Store) RecordFormerUnit(ctx context.Context, caseID string, unitID int64, number, decisionID string, at time.Time) error {
+	return translate(s.conn(ctx).Exec("INSERT INTO case_unit_history (case_id, unit_id, number, until, decision_id) VALUES (?, ?, ?, ?, ?)",
+		caseID, unitID, number, at, decisionID).Error, "lịch sử đơn vị thụ lý")
 }
 
 // EndTeam ends every current assignment of a case (the receiving unit assigns its own team).

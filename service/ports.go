@@ -200,7 +200,7 @@ type ProcedureStore interface {
 	InsertMeasure(ctx context.Context, m domain.Measure) error
 	SetMeasureStatus(ctx context.Context, id string, st domain.MeasureStatus, endedAt *time.Time, endedBy string) error
 	AdvanceCase(ctx context.Context, id string, version int, a CaseAdvance, now time.Time) error
-	RecordFormerUnit(ctx context.Context, caseID string, unitID int64, decisionID string, at time.Time) error
+	RecordFormerUnit(ctx context.Context, caseID string, unitID int64, number, decisionID string, at time.Time) error
 	EndTeam(ctx context.Context, caseID, by string, at time.Time) error
 	ListPendingApprovals(ctx context.Context, scope domain.Scope, f ApprovalFilter) ([]PendingApproval, int64, error)
 }

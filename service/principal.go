@@ -47,7 +47,7 @@ func (a *Authz) Scope(p *Principal, act domain.Action) domain.Scope {
 		} else {
 			continue
 		}
-		if act == domain.ActCaseRead || act == domain.ActCaseUpdate || act == domain.ActCaseAssign {
+		if act == domain.ActCaseRead || act == domain.ActCaseUpdate || act == domain.ActCaseAssign || act == domain.ActCaseDecide || act == domain.ActCaseApprove {
 			e.SecretUnit, _ = a.policy.Allowed(g.Role, domain.ActCaseReadSecret, domain.ScopeUnit)
 		}
 		s.Entries = append(s.Entries, e)

@@ -417,7 +417,14 @@ func (s *Procedure) persist(ctx context.Context, p *Principal, cc *caseContext, 
 		on := t.Effect == workflow.EffectSummaryOn
 		adv.SummaryProcedure = &on
 	case workflow.EffectTransfer:
-		adv.UnitID = &in.TargetUnitID
+		// The receiving unit enters the case in its own register under its next number; the
+		// exchange code never changes, and the old number stays in the unit history.
+		seq, err := s.cases.NextCaseSeq(ctx, in.TargetUnitID, cs.Year, cs.Kind)
+		if err != nil {
+			return nil, err
+		}
+		number := fmt.Sprintf("%d/%d/%s", seq, cs.Year, cs.Kind.NumberTag())
+		adv.UnitID, adv.Seq, adv.Number = &in.TargetUnitID, &seq, &number
 	case workflow.EffectJoin:
 		adv.JoinedInto = &in.TargetCaseID
 	}
@@ -480,7 +487,7 @@ func (s *Procedure) persist(ctx context.Context, p *Principal, cc *caseContext, 
 		}
 	}
 	if t.Effect == workflow.EffectTransfer {
-		if err := s.proc.RecordFormerUnit(ctx, cs.ID, cs.UnitID, d.ID, now); err != nil {
+		if err := s.proc.RecordFormerUnit(ctx, cs.ID, cs.UnitID, cs.Number, d.ID, now); err != nil {
 			return nil, err
 		}
 		if err := s.proc.EndTeam(ctx, cs.ID, p.User.ID, now); err != nil {

@@ -142,6 +142,7 @@ CREATE INDEX measures_active_end_idx ON measures (ordered_end) WHERE status = 'a
 CREATE TABLE case_unit_history (
     case_id     uuid        NOT NULL REFERENCES cases (id),
     unit_id     bigint      NOT NULL REFERENCES units (id),
+    number      text        NOT NULL, -- the case's number in that unit's register
     until       timestamptz NOT NULL,
     decision_id uuid        NOT NULL REFERENCES case_decisions (id),
     PRIMARY KEY (case_id, unit_id, decision_id)

@@ -157,23 +157,65 @@ func demoCaseList() []demoCase {
 			"Cơ quan CSĐT Công an TP Hà Nội", 251, 2, true, []domain.Party{p(domain.PartyAccused, "Hà Văn Tùng", "001088077788")}, "hnkv1.ksv1", "hnkv1.vientruong"},
 		{"hnkv1.thuky", hn1, domain.KindReport, domain.SourceCrimeInformation, domain.ChannelElectronic, 12,
 			"Ngân hàng thương mại báo tin về giao dịch lừa đảo chiếm đoạt 450 triệu đồng qua ứng dụng đầu tư tiền ảo giả mạo.",
-			"Ngân hàng TMCP Á Châu - Chi nhánh Cầu Giấy", 174, 3, false, []domain.Party{p(domain.PartySuspect, "Không rõ danh tính", "")}, "", ""},
+			"Ngân hàng TMCP Á Châu - Chi nhánh Cầu Giấy", 174, 3, false, []domain.Party{p(domain.PartySuspect, "Không rõ danh tính", "")}, "hnkv1.ksv2", "hnkv1.vientruong"},
 		{"hnkv2.thuky", hn2, domain.KindReport, domain.SourceDenunciation, domain.ChannelPhone, 5,
 			"Ông Phạm Văn Khoa tố giác bị hàng xóm đe dọa giết người bằng dao sau mâu thuẫn về ranh giới đất.",
-			"Phạm Văn Khoa", 133, 1, false, []domain.Party{p(domain.PartySuspect, "Đinh Văn Lực", "001075099900"), p(domain.PartyVictim, "Phạm Văn Khoa", "001070088811")}, "", ""},
+			"Phạm Văn Khoa", 133, 1, false, []domain.Party{p(domain.PartySuspect, "Đinh Văn Lực", "001075099900"), p(domain.PartyVictim, "Phạm Văn Khoa", "001070088811")}, "hnkv2.vientruong", "hnkv2.vientruong"},
 		{"hnkv2.thuky", hn2, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 120,
 			"Vụ án tham ô tài sản tại Ban quản lý dự án quận: kế toán lập chứng từ khống rút 1,2 tỷ đồng.",
-			"Cơ quan CSĐT Công an TP Hà Nội", 353, 3, false, []domain.Party{p(domain.PartyAccused, "Vương Thị Yến", "001186055566")}, "", ""},
+			"Cơ quan CSĐT Công an TP Hà Nội", 353, 3, false, []domain.Party{p(domain.PartyAccused, "Vương Thị Yến", "001186055566")}, "hnkv2.vientruong", "hnkv2.vientruong"},
 		{"hcmkv1.thuky", hcm1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 30,
 			"Vụ án cướp giật tài sản: đối tượng đi xe máy giật túi xách của du khách trên đường Đồng Khởi.",
 			"Cơ quan CSĐT Công an TP Hồ Chí Minh", 171, 2, false, []domain.Party{p(domain.PartyAccused, "Lâm Văn Hậu", "079095012312")}, "hcmkv1.ksv", ""},
 		{"hcmkv1.thuky", hcm1, domain.KindReport, domain.SourceProsecutionPetition, domain.ChannelMail, 8,
 			"Thanh tra Sở Xây dựng kiến nghị khởi tố vi phạm quy định về xây dựng gây hậu quả nghiêm trọng tại công trình nhà ở.",
 			"Thanh tra Sở Xây dựng TP Hồ Chí Minh", 298, 1, false, nil, "", ""},
+		// From here on, cases whose stories (lifecycle.go) take them through the rest of the table.
+		{"hnkv1.thuky", hn1, domain.KindReport, domain.SourceDenunciation, domain.ChannelInPerson, 25,
+			"Anh Đặng Quốc Việt tố giác bị lấy trộm xe đạp cũ trị giá khoảng 800.000 đồng tại nhà xe chung cư.",
+			"Đặng Quốc Việt", 173, 1, false, []domain.Party{p(domain.PartyVictim, "Đặng Quốc Việt", "001097055123")}, "hnkv1.ksv2", "hnkv1.vientruong"},
+		{"hnkv1.thuky", hn1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 150,
+			"Vụ án cướp tài sản tại cửa hàng vàng trên phố Hàng Bạc; bị can bỏ trốn khỏi nơi cư trú sau khi bị khởi tố.",
+			"Cơ quan CSĐT Công an TP Hà Nội", 171, 2, false, nil, "hnkv1.ksv1", "hnkv1.vientruong"},
+		{"hnkv1.thuky", hn1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 110,
+			"Vụ án trộm cắp tài sản: đột nhập nhà dân ở phường Nghĩa Đô lấy trộm 120 triệu đồng và trang sức.",
+			"Cơ quan CSĐT Công an TP Hà Nội", 173, 2, false, nil, "hnkv1.ksv1", "hnkv1.vientruong"},
+		{"hnkv1.thuky", hn1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 130,
+			"Vụ án vi phạm quy định về tham gia giao thông đường bộ: lái xe có nồng độ cồn gây tai nạn làm chết hai người.",
+			"Cơ quan CSĐT Công an TP Hà Nội", 260, 3, false, nil, "hnkv1.ksv2", "hnkv1.vientruong"},
+		{"hnkv1.thuky", hn1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 140,
+			"Vụ án tiêu thụ tài sản do người khác phạm tội mà có: thu mua 15 xe máy trộm cắp tại cửa hàng sửa xe.",
+			"Cơ quan CSĐT Công an TP Hà Nội", 323, 1, false, nil, "hnkv1.ksv1", "hnkv1.vientruong"},
+		{"hnkv1.thuky", hn1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 220,
+			"Vụ án đánh bạc dưới hình thức cá độ bóng đá qua mạng với số tiền 60 triệu đồng.",
+			"Cơ quan CSĐT Công an TP Hà Nội", 321, 1, false, nil, "hnkv1.ksv2", "hnkv1.vientruong"},
+		{"hnkv1.thuky", hn1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 60,
+			"Vụ án cố ý gây thương tích 12% do xô xát tại quán nước; khởi tố theo yêu cầu của bị hại.",
+			"Cơ quan CSĐT Công an TP Hà Nội", 134, 1, false, nil, "hnkv1.ksv1", "hnkv1.vientruong"},
+		{"hnkv1.thuky", hn1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 30,
+			"Vụ án cố ý gây thương tích thứ hai của nhóm đối tượng tại quán karaoke trên phố Trần Duy Hưng.",
+			"Cơ quan CSĐT Công an TP Hà Nội", 134, 1, false, nil, "hnkv1.ksv2", "hnkv1.vientruong"},
+		{"hnkv1.thuky", hn1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 20,
+			"Vụ án trộm cắp tài sản tại siêu thị: bị bắt quả tang khi lấy trộm hàng hóa trị giá 3 triệu đồng, đã thành khẩn khai báo.",
+			"Cơ quan CSĐT Công an TP Hà Nội", 173, 1, false, nil, "hnkv1.ksv2", "hnkv1.vientruong"},
+		{"hnkv2.thuky", hn2, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 25,
+			"Vụ án buôn bán hàng giả: phát hiện kho mỹ phẩm giả tại địa bàn khu vực 2, hành vi sản xuất thực hiện ở khu vực 1.",
+			"Cơ quan CSĐT Công an TP Hà Nội", 192, 1, false, nil, "hnkv2.vientruong", "hnkv2.vientruong"},
+		{"hnkv1.thuky", hn1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 100,
+			"Vụ án lừa đảo chiếm đoạt tài sản qua hình thức vay tiền hứa trả lãi cao, chiếm đoạt 250 triệu đồng.",
+			"Cơ quan CSĐT Công an TP Hà Nội", 174, 2, false, nil, "hnkv1.ksv1", "hnkv1.vientruong"},
+		{"hnkv1.thuky", hn1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 120,
+			"Vụ án cố ý gây thương tích 25% bằng hung khí nguy hiểm sau va chạm giao thông.",
+			"Cơ quan CSĐT Công an TP Hà Nội", 134, 2, false, nil, "hnkv1.ksv2", "hnkv1.vientruong"},
+		{"hnkv1.thuky", hn1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 200,
+			"Vụ án cướp tài sản: dùng dao khống chế tài xế xe công nghệ, cướp điện thoại và 5 triệu đồng.",
+			"Cơ quan CSĐT Công an TP Hà Nội", 168, 1, false, nil, "hnkv1.ksv1", "hnkv1.vientruong"},
 	}
 }
 
 func demoCases(ctx context.Context, d DemoDeps, now time.Time) error {
+	stories := demoStories()
+	var ids []string
 	for i, dc := range demoCaseList() {
 		clerk, err := principalOf(ctx, d, dc.clerk)
 		if err != nil {
@@ -189,6 +231,7 @@ func demoCases(ctx context.Context, d DemoDeps, now time.Time) error {
 		if err != nil {
 			return fmt.Errorf("demo case %d: %w", i, err)
 		}
+		ids = append(ids, cs.ID)
 		if dc.lead == "" {
 			continue
 		}
@@ -204,8 +247,17 @@ func demoCases(ctx context.Context, d DemoDeps, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if _, err := d.Cases.Assign(ctx, chief, cs.ID, cs.Version, domain.AssignmentInput{UserID: lead.User.ID, Role: domain.AssignLead, Note: "Phân công thụ lý"}); err != nil {
+		cs, err = d.Cases.Assign(ctx, chief, cs.ID, cs.Version, domain.AssignmentInput{UserID: lead.User.ID, Role: domain.AssignLead, Note: "Phân công thụ lý"})
+		if err != nil {
 			return fmt.Errorf("demo assignment %d: %w", i, err)
+		}
+		if story, ok := stories[i]; ok && d.Procedure != nil {
+			r := &storyRun{ctx: ctx, d: d, id: cs.ID, version: cs.Version, received: cs.ReceivedAt, now: now, ids: ids,
+				accused: map[string]string{}, measure: map[string]string{}}
+			story(r)
+			if r.err != nil {
+				return r.err
+			}
 		}
 	}
 	return nil
