@@ -98,3 +98,25 @@ func TestAuditHashDetectsEveryField(t *testing.T) {
 		t.Fatal("the previous hash must be part of the hash")
 	}
 }
+
+func TestIsMinorOn(t *testing.T) {
+	d := func(y, m, dd int) time.Time { return time.Date(y, time.Month(m), dd, 0, 0, 0, 0, ICT) }
+	p := func(t time.Time) *time.Time { return &t }
+	cases := []struct {
+		birth *time.Time
+		day   time.Time
+		want  bool
+	}{
+		{p(d(2008, 6, 15)), d(2026, 6, 14), true},  // the day before the 18th birthday
+		{p(d(2008, 6, 15)), d(2026, 6, 15), false}, // on it
+		{p(d(2008, 2, 29)), d(2026, 2, 28), true},  // born on a leap day: 18 on 1 March
+		{p(d(2008, 2, 29)), d(2026, 3, 1), false},
+		{nil, d(2026, 1, 1), false}, // unknown birth date: not flagged
+		{p(d(2010, 1, 1)), time.Time{}, false},
+	}
+	for _, c := range cases {
+		if got := IsMinorOn(c.birth, c.day); got != c.want {
+			t.Errorf("IsMinorOn(%v, %v) = %v, want %v", c.birth, c.day, got, c.want)
+		}
+	}
+}
