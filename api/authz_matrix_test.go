@@ -1,10 +1,12 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,14 +87,16 @@ func (k actorKind) role() domain.Role {
 	return domain.Role(k)
 }
 
-// access is what an actor may do to one case.
-type access struct{ read, update, assign bool }
+// access is what an actor may do to one case: read it, edit its registration, assign its team,
+// record procedural decisions on it.
+type access struct{ read, update, assign, decide bool }
 
 var (
 	none   = access{}
 	ro     = access{read: true}
 	rw     = access{read: true, update: true}
-	rwa    = access{read: true, update: true, assign: true}
+	rwd    = access{read: true, update: true, decide: true}
+	rwad   = access{read: true, update: true, assign: true, decide: true}
 	anyRel = func(a access) map[relation]access {
 		return map[relation]access{relOwn: a, relSubordinate: a, relSuperior: a, relSibling: a, relUnrelated: a}
 	}
@@ -102,9 +106,9 @@ var (
 var expectNormal = map[actorKind]map[relation]access{
 	kClerk:         {relOwn: rw, relSubordinate: none, relSuperior: none, relSibling: none, relUnrelated: none},
 	kProsecutor:    {relOwn: ro, relSubordinate: none, relSuperior: none, relSibling: none, relUnrelated: none},
-	kProsecutorAsg: {relOwn: rw, relSubordinate: none, relSuperior: none, relSibling: none, relUnrelated: none},
-	kDeputyChief:   {relOwn: rwa, relSubordinate: ro, relSuperior: none, relSibling: none, relUnrelated: none},
-	kChief:         {relOwn: rwa, relSubordinate: ro, relSuperior: none, relSibling: none, relUnrelated: none},
+	kProsecutorAsg: {relOwn: rwd, relSubordinate: none, relSuperior: none, relSibling: none, relUnrelated: none},
+	kDeputyChief:   {relOwn: rwad, relSubordinate: ro, relSuperior: none, relSibling: none, relUnrelated: none},
+	kChief:         {relOwn: rwad, relSubordinate: ro, relSuperior: none, relSibling: none, relUnrelated: none},
 	kUnitAdmin:     anyRel(none),
 	kAuditor:       {relOwn: ro, relSubordinate: ro, relSuperior: none, relSibling: none, relUnrelated: none},
 	kSystemAdmin:   anyRel(none),
@@ -116,9 +120,9 @@ var expectNormal = map[actorKind]map[relation]access{
 var expectSecret = map[actorKind]map[relation]access{
 	kClerk:         anyRel(none),
 	kProsecutor:    anyRel(none),
-	kProsecutorAsg: {relOwn: rw, relSubordinate: none, relSuperior: none, relSibling: none, relUnrelated: none},
-	kDeputyChief:   {relOwn: rwa, relSubordinate: none, relSuperior: none, relSibling: none, relUnrelated: none},
-	kChief:         {relOwn: rwa, relSubordinate: none, relSuperior: none, relSibling: none, relUnrelated: none},
+	kProsecutorAsg: {relOwn: rwd, relSubordinate: none, relSuperior: none, relSibling: none, relUnrelated: none},
+	kDeputyChief:   {relOwn: rwad, relSubordinate: none, relSuperior: none, relSibling: none, relUnrelated: none},
+	kChief:         {relOwn: rwad, relSubordinate: none, relSuperior: none, relSibling: none, relUnrelated: none},
 	kUnitAdmin:     anyRel(none),
 	kAuditor:       anyRel(none),
 	kSystemAdmin:   anyRel(none),
@@ -322,6 +326,23 @@ func TestAuthzMatrix(t *testing.T) {
 				if onTeam != (wantAssign == http.StatusCreated) {
 					t.Errorf("after POST assignment %d the assignee on team = %v", status, onTeam)
 				}
+				// Recording a decision: who may gets past authorization to the date check (dated
+				// before the report was received, so nothing is ever written); who may read gets
+				// 403; everyone else 404.
+				wantDecide := http.StatusNotFound
+				switch {
+				case acc.decide:
+					wantDecide = http.StatusUnprocessableEntity
+				case acc.read:
+					wantDecide = http.StatusForbidden
+				}
+				status, body = env.do(t, http.MethodPost, path+"/decisions", a.token, map[string]any{"version": env.caseVersion(t, c.id),
+					"step": "suspend_report", "issuer": "investigating_agency", "issued_on": "2000-01-01"})
+				if status != wantDecide {
+					t.Errorf("POST decision: %d, want %d (%v)", status, wantDecide, body)
+				} else if status == http.StatusUnprocessableEntity && !strings.Contains(fmt.Sprint(body), "date_order") {
+					t.Errorf("POST decision refused for another reason than the date: %v", body)
+				}
 			})
 		}
 	}
@@ -367,6 +388,32 @@ func TestListScopeAgreesWithObjectCheck(t *testing.T) {
 	status, body = env.do(t, http.MethodDelete, "/api/v1/cases/"+ended.ID+"/assignments/"+asgID+"?version="+strconv.Itoa(env.caseVersion(t, ended.ID)), boss, nil)
 	if status != http.StatusOK {
 		t.Fatalf("unassign: %d %v", status, body)
+	}
+
+	// Two cases of HNI-KV02 transferred to HCM-KV01: the former unit's subtree keeps reading
+	// the normal one (and only reading it), never the secret one; both views must agree on that.
+	env.createUser(t, "matrix.kv02chief", unitHNIKV02, grantSpec{domain.RoleChief, unitHNIKV02})
+	kv02Chief := env.login(t, "matrix.kv02chief")
+	var movedNormal string
+	for _, secret := range []bool{false, true} {
+		moved := env.createCase(t, "matrix.vanthu", unitHNIKV02, secret)
+		status, body := env.do(t, http.MethodPost, "/api/v1/cases/"+moved.ID+"/decisions", kv02Chief, map[string]any{"version": env.caseVersion(t, moved.ID),
+			"step": "transfer", "issuer": "procuracy", "issued_on": env.Clock.Now().Format(time.DateOnly), "target_unit_id": env.unit(t, unitHCMKV01).ID})
+		if status != http.StatusCreated {
+			t.Fatalf("transfer: %d %v", status, body)
+		}
+		f.cases = append(f.cases, matrixCase{id: moved.ID, unit: unitHCMKV01, secret: secret})
+		if !secret {
+			movedNormal = moved.ID
+		}
+	}
+	hnChief := f.actorToken(actorName(unitHNI, kChief))
+	if status, _ := env.do(t, http.MethodGet, "/api/v1/cases/"+movedNormal, hnChief, nil); status != http.StatusOK {
+		t.Errorf("the former unit's provincial chief reads the transferred case: %d, want 200", status)
+	}
+	if status, _ := env.do(t, http.MethodPatch, "/api/v1/cases/"+movedNormal, hnChief, map[string]any{"version": env.caseVersion(t, movedNormal),
+		"summary": "Sửa sau khi vụ án đã chuyển đi nơi khác"}); status != http.StatusForbidden {
+		t.Errorf("the former unit's chief edits the transferred case: %d, want 403", status)
 	}
 
 	for _, a := range f.actors {

@@ -139,6 +139,11 @@ func Apply(cs *CaseState, req Request, actor Actor, now time.Time) (Result, erro
 			Details: []domain.Detail{{Field: "step", Rule: "unknown_step", Message: fmt.Sprintf("không có thao tác %q trong bảng chuyển giai đoạn", req.Step)}}}
 	}
 	res := Result{Transition: t, From: cs.Stage, To: cs.Stage, AccusedTo: map[string]domain.AccusedStatus{}, MeasureTo: map[string]domain.MeasureStatus{}}
+	// Who may record comes first: a caller who may not take the step learns nothing about why
+	// else it would fail.
+	if err := checkActor(t, actor); err != nil {
+		return res, err
+	}
 	if err := checkSubject(cs, t, req); err != nil {
 		return res, err
 	}
@@ -160,9 +165,6 @@ func Apply(cs *CaseState, req Request, actor Actor, now time.Time) (Result, erro
 		return res, invalid("issuer", "issuer", t.Article, fmt.Sprintf("%s do %s ban hành, không phải %s", DocNames[t.Doc].VI, issuersVI(t.Issuers), issuerVI(req.Issuer)))
 	}
 	if err := checkDates(cs, req, t.Effect == EffectExtendMeasure, now); err != nil {
-		return res, err
-	}
-	if err := checkActor(t, actor); err != nil {
 		return res, err
 	}
 	for _, g := range t.Guards {
