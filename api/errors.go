@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -79,5 +78,3 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 func badRequest(msg, field string) error {
 	return &domain.Error{Code: domain.CodeBadRequest, Message: msg, Details: []domain.Detail{{Field: field, Rule: "syntax", Message: msg}}}
 }
-
-var errTooLarge = errors.New("body too large")

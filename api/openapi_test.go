@@ -16,10 +16,12 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/gin-gonic/gin"
 	"gopkg.in/yaml.v3"
 
 	"kiemsat/domain"
 	"kiemsat/service"
+	"kiemsat/workflow"
 )
 
 // These tests need no database: they build the server with nil services and never serve a
@@ -247,6 +249,12 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"AssignmentCreate":      assignJSON{},
 		"Offence":               offenceJSON{},
 		"PartyInput":            partyJSON{},
+		"DecisionInput":         decisionInputJSON{},
+		"AccusedDecisionInput":  decisionInputJSON{},
+		"ChargeSpec":            chargeSpecJSON{},
+		"PersonInput":           personJSON{},
+		"MeasureInput":          measureInputJSON{},
+		"ApprovalInput":         approvalInputJSON{},
 	}
 	for name, v := range cases {
 		sr := doc.Components.Schemas[name]
@@ -262,6 +270,44 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		sort.Strings(got)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("schema %s has properties %v, the Go struct decodes %v", name, got, want)
+		}
+	}
+
+	// And each route with a body documents the schema of the struct its handler decodes.
+	bodies := map[string]string{
+		"POST /api/v1/auth/login":              "LoginRequest",
+		"POST /api/v1/auth/refresh":            "RefreshRequest",
+		"POST /api/v1/auth/logout":             "LogoutRequest",
+		"POST /api/v1/auth/password":           "ChangePasswordRequest",
+		"POST /api/v1/units":                   "UnitCreate",
+		"PATCH /api/v1/units/{id}":             "UnitPatch",
+		"POST /api/v1/users":                   "UserCreate",
+		"PATCH /api/v1/users/{id}":             "UserPatch",
+		"POST /api/v1/users/{id}/grants":       "GrantCreate",
+		"POST /api/v1/cases":                   "CaseCreate",
+		"PATCH /api/v1/cases/{id}":             "CasePatch",
+		"POST /api/v1/cases/{id}/assignments":  "AssignmentCreate",
+		"POST /api/v1/cases/{id}/decisions":    "DecisionInput",
+		"POST /api/v1/cases/{id}/accused":      "AccusedDecisionInput",
+		"POST /api/v1/accused/{id}/charges":    "AccusedDecisionInput",
+		"POST /api/v1/accused/{id}/measures":   "DecisionInput",
+		"POST /api/v1/decisions/{id}/approval": "ApprovalInput",
+	}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.RequestBody == nil || op.RequestBody.Value == nil {
+				continue
+			}
+			k := method + " " + path
+			want, ok := bodies[k]
+			if !ok {
+				t.Errorf("%s takes a body, but this test does not know which struct decodes it", k)
+				continue
+			}
+			mt := op.RequestBody.Value.Content.Get("application/json")
+			if mt == nil || mt.Schema == nil || mt.Schema.Ref != "#/components/schemas/"+want {
+				t.Errorf("%s: request body should be $ref #/components/schemas/%s", k, want)
+			}
 		}
 	}
 }
@@ -365,6 +411,18 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"ScopeEntry":  scopeEntryJSON{},
 		"AuditEntry":  auditJSON{},
 		"ErrorDetail": errorDetail{},
+
+		"Name":               nameJSON{},
+		"TransitionApproval": approvalJSON{},
+		"Transition":         transitionJSON{},
+		"PenalClause":        penalClauseJSON{},
+		"Decision":           decisionJSON{},
+		"Charge":             chargeJSON{},
+		"Measure":            measureJSON{},
+		"Accused":            accusedJSON{},
+		"DecisionOutcome":    decisionOutcomeJSON{},
+		"Timeline":           timelineJSON{},
+		"PendingApproval":    pendingJSON{},
 	}
 	for name, v := range shapes {
 		sr := doc.Components.Schemas[name]
@@ -394,9 +452,10 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 			Role: domain.AssignLead, AssignedBy: "0195a0f0-1111-7222-8333-444455556668", AssignedAt: now, EndedAt: &now, EndedBy: "0195a0f0-1111-7222-8333-444455556668"}}}
 	noOffence := *cs
 	noOffence.Offence = nil
+	lp := newLifecycleSamples(now)
 	samples := map[string]any{
 		"Case":     toCaseJSON(cs, true),
-		"CasePage": casePageJSON{Items: []caseJSON{toCaseJSON(cs, false), toCaseJSON(&noOffence, false)}, Total: 2, NextCursor: encodeCursor(&domain.CaseCursor{ReceivedAt: now, ID: cs.ID})},
+		"CasePage": casePageJSON{Items: []caseJSON{toCaseJSON(cs, false), toCaseJSON(&noOffence, false), toCaseJSON(lp.theft, false), toCaseJSON(lp.joined, false)}, Total: 4, NextCursor: encodeCursor(&domain.CaseCursor{ReceivedAt: now, ID: cs.ID})},
 		"Unit":     toUnitJSON(domain.Unit{ID: 27, Code: "VKS-HNI-KV01", Name: "VKSND khu vực 1 - Hà Nội", Level: domain.LevelRegional, ParentID: &parent, Path: "1.4.27", Active: true, EffectiveFrom: now, EffectiveTo: &now, Version: 1}),
 		"User":     toUserJSON(domain.User{ID: "0195a0f0-1111-7222-8333-444455556666", Username: "hnkv1.thuky", FullName: "Đặng Văn Tú", UnitID: 27, Active: true, Version: 1, CreatedAt: now}, now),
 		"Grant":    toGrantJSON(domain.Grant{ID: "0195a0f0-1111-7222-8333-444455556669", UserID: "0195a0f0-1111-7222-8333-444455556666", Role: domain.RoleClerk, UnitID: 27, UnitCode: "VKS-HNI-KV01", CreatedAt: now}),
@@ -405,16 +464,265 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 			Outcome: string(domain.OutcomeSuccess), Detail: "{}", Hash: "00ff"},
 	}
 	for name, v := range samples {
-		b, err := json.Marshal(v)
-		if err != nil {
+		validateSample(t, doc, name, v)
+	}
+	for _, sm := range lp.samples() {
+		validateSample(t, doc, sm.schema, sm.value)
+	}
+	for _, tr := range workflow.Transitions {
+		validateSample(t, doc, "Transition", toTransitionJSON(tr))
+	}
+}
+
+// validateSample marshals a real DTO and checks it against the named component schema.
+func validateSample(t *testing.T, doc *openapi3.T, name string, v any) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decoded any
+	if err := json.Unmarshal(b, &decoded); err != nil {
+		t.Fatal(err)
+	}
+	sr := doc.Components.Schemas[name]
+	if sr == nil || sr.Value == nil {
+		t.Errorf("schema %s missing", name)
+		return
+	}
+	if err := sr.Value.VisitJSON(decoded); err != nil {
+		t.Errorf("a real %s does not match its schema: %v\n%s", name, err, b)
+	}
+}
+
+// lifecycleSamples is a theft case through its procedure, built from domain values the way the
+// service returns them, to run through the real DTO conversions.
+type lifecycleSamples struct {
+	theft, joined *domain.Case
+	decisions     []domain.Decision
+	accused       []domain.Accused
+}
+
+func newLifecycleSamples(now time.Time) lifecycleSamples {
+	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, domain.ICT) }
+	at := func(m time.Month, d, h, min int) time.Time { return time.Date(2026, m, d, h, min, 0, 0, domain.ICT) }
+	const (
+		caseID   = "0195b3c4-1a2b-7c3d-8e4f-5a6b7c8d9e01"
+		ksv      = "0195a0f0-1111-7222-8333-444455556667"
+		chief    = "0195a0f0-1111-7222-8333-444455556669"
+		accused1 = "0195b3c6-0001-7000-8000-0000000000a1"
+		accused2 = "0195b3c6-0002-7000-8000-0000000000a2"
+	)
+	cqdt := "Cơ quan Cảnh sát điều tra Công an TP Hà Nội"
+	theft := &domain.Case{ID: caseID, Kind: domain.KindCase, Number: "5/2026/VA", ReportNumber: "9/2026/TB", Code: "VKS-HNI-KV01-2026-TB-000009",
+		UnitID: 27, UnitCode: "VKS-HNI-KV01", Stage: domain.StageInvestigation, ReceivedAt: at(time.February, 27, 9, 15), Channel: domain.ChannelAgency,
+		SourceType: domain.SourceCrimeInformation, Summary: "Công an phường Hoàn Kiếm báo tin vụ trộm xe máy Honda Vision trị giá 32 triệu đồng tại phố Hàng Bài.",
+		ReporterName: "Công an phường Hoàn Kiếm", ReporterKind: domain.ReporterAgency, Offence: &domain.Offence{Article: 173, Clause: 1},
+		Version: 8, CreatedBy: "0195a0f0-1111-7222-8333-444455556666", CreatedAt: now, UpdatedAt: now}
+	joined := *theft
+	joined.ID, joined.Stage, joined.JoinedInto, joined.SummaryProcedure = "0195b3c4-1a2b-7c3d-8e4f-5a6b7c8d9e02", domain.StageJoined, caseID, true
+
+	institution := domain.Decision{ID: "0195b3c5-0003-7000-8000-000000000003", CaseID: caseID, Seq: 3, Step: workflow.StepInstituteAccused,
+		Type: workflow.DocAccusedInstitution, Number: "30/QĐ-CSĐT", Issuer: domain.IssuerInvestigation, IssuerName: cqdt, Signer: "Thượng tá Lê Văn Cường",
+		IssuedOn: day(time.March, 5), EffectiveOn: day(time.March, 5), AccusedIDs: []string{accused1}, LegalBasis: "Điều 179 BLTTHS",
+		RequiresApproval: true, FromStage: domain.StageInvestigation, ToStage: domain.StageInvestigation, UnitID: 27, RecordedBy: ksv,
+		RecordedAt: at(time.March, 5, 14, 2), Status: domain.DecisionApproved}
+	approval := domain.Decision{ID: "0195b3c5-0004-7000-8000-000000000004", CaseID: caseID, Seq: 4, Step: service.StepDecideApproval,
+		Type: workflow.DocApproval, Number: "31/QĐ-VKS", Issuer: domain.IssuerProcuracy, Signer: "Vũ Đức Thắng", IssuedOn: day(time.March, 6),
+		EffectiveOn: day(time.March, 6), AccusedIDs: []string{accused1}, LegalBasis: "Điều 179(3) BLTTHS", DecidesID: institution.ID,
+		Outcome: domain.OutcomeApprove, FromStage: domain.StageInvestigation, ToStage: domain.StageInvestigation, UnitID: 27, RecordedBy: chief,
+		RecordedAt: at(time.March, 6, 10, 5), Status: domain.DecisionEffective}
+	detention := domain.Decision{ID: "0195b3c5-0007-7000-8000-000000000007", CaseID: caseID, Seq: 7, Step: workflow.StepDetention,
+		Type: workflow.DocDetentionOrder, Number: "41/LTG-CSĐT", Issuer: domain.IssuerInvestigation, IssuerName: cqdt, IssuedOn: day(time.March, 6),
+		EffectiveOn: day(time.March, 6), AccusedIDs: []string{accused1}, MeasureID: "0195b3c8-0001-7000-8000-0000000000d1",
+		LegalBasis: "Điều 119, 173 BLTTHS", FileID: "vb-2026-000417", RequiresApproval: true, FromStage: domain.StageInvestigation,
+		ToStage: domain.StageInvestigation, UnitID: 27, RecordedBy: ksv, RecordedAt: at(time.March, 6, 16, 10), Status: domain.DecisionPending}
+	returned := domain.Decision{ID: "0195c9d0-0001-7000-8000-000000000011", CaseID: caseID, Seq: 11, Step: workflow.StepReturnByCourt,
+		Type: workflow.DocReturnSupplementary, Number: "05/2026/HSST-QĐ", Issuer: domain.IssuerCourt, IssuerName: "Tòa án nhân dân khu vực 1 - Hà Nội",
+		IssuedOn: day(time.August, 10), EffectiveOn: day(time.August, 12), LegalBasis: "Điều 174(2), 280 BLTTHS", Note: "Cần giám định bổ sung",
+		ReturnedBy: workflow.ReturnedByJudge, SupersedesID: "0195c9d0-0000-7000-8000-000000000010", FromStage: domain.StageFirstInstance,
+		ToStage: domain.StageSupplementary, UnitID: 27, RecordedBy: ksv, RecordedAt: at(time.August, 12, 8, 0), Status: domain.DecisionEffective}
+	transfer := domain.Decision{ID: "0195c9d0-0002-7000-8000-000000000012", CaseID: caseID, Seq: 12, Step: workflow.StepTransfer,
+		Type: workflow.DocTransfer, Number: "18/QĐ-VKS", Issuer: domain.IssuerProcuracy, IssuedOn: day(time.August, 20), EffectiveOn: day(time.August, 20),
+		LegalBasis: "Điều 169, 239 BLTTHS", TargetUnitID: 28, FromStage: domain.StageSupplementary, ToStage: domain.StageSupplementary, UnitID: 27,
+		RecordedBy: chief, RecordedAt: at(time.August, 20, 9, 30), Status: domain.DecisionEffective}
+	join := domain.Decision{ID: "0195c9d0-0003-7000-8000-000000000013", CaseID: joined.ID, Seq: 5, Step: workflow.StepJoin, Type: workflow.DocJoinder,
+		Number: "19/QĐ-VKS", Issuer: domain.IssuerProcuracy, IssuedOn: day(time.April, 2), EffectiveOn: day(time.April, 2), LegalBasis: "Điều 170 BLTTHS",
+		TargetCaseID: caseID, FromStage: domain.StageInvestigation, ToStage: domain.StageJoined, UnitID: 27, RecordedBy: chief,
+		RecordedAt: at(time.April, 2, 11, 0), Status: domain.DecisionSuperseded}
+
+	birth := day(time.April, 2).AddDate(1995-2026, 0, 0)
+	minorBirth := day(time.November, 20).AddDate(2009-2026, 0, 0)
+	ordered, custodyEnd, released := day(time.May, 5), day(time.March, 9), day(time.March, 6)
+	extended := day(time.June, 4)
+	binh := domain.Accused{ID: accused1, CaseID: caseID, FullName: "Trần Văn Bình", NationalID: "001095012345", BirthDate: &birth, Gender: "male",
+		Address: "Phường Hai Bà Trưng, Hà Nội", OffenceDate: day(time.February, 26), Status: domain.AccusedInstituted, DecisionID: institution.ID,
+		Charges: []domain.Charge{
+			{ID: "0195b3c7-0001-7000-8000-0000000000c1", AccusedID: accused1, Article: "173", Clause: 1, Title: "Tội trộm cắp tài sản",
+				Class: domain.ClassLessSerious, OffenceDate: day(time.February, 26), DecisionID: institution.ID, EndedByID: "0195c9d0-0004-7000-8000-000000000014"},
+			{ID: "0195b3c7-0002-7000-8000-0000000000c2", AccusedID: accused1, Article: "173", Clause: 2, Point: "c", Title: "Tội trộm cắp tài sản",
+				Class: domain.ClassSerious, OffenceDate: day(time.February, 26), DecisionID: "0195c9d0-0004-7000-8000-000000000014"},
+		},
+		Measures: []domain.Measure{
+			{ID: "0195b3c8-0000-7000-8000-0000000000d0", Kind: domain.MeasureCustody, Stage: domain.MeasureForInvestigation, StartAt: at(time.March, 6, 8, 30),
+				OrderedEnd: &custodyEnd, DecisionID: "0195b3c5-0005-7000-8000-000000000005", Status: domain.MeasureEnded, EndedAt: &released,
+				EndedByID: "0195b3c5-0006-7000-8000-000000000006"},
+			{ID: "0195b3c8-0001-7000-8000-0000000000d1", Kind: domain.MeasureDetention, Stage: domain.MeasureForInvestigation, StartAt: at(time.March, 6, 16, 0),
+				OrderedEnd: &ordered, DecisionID: detention.ID, Status: domain.MeasureEnded, EndedAt: &ordered, EndedByID: "0195b3c5-0009-7000-8000-000000000009"},
+			{ID: "0195b3c8-0002-7000-8000-0000000000d2", Kind: domain.MeasureDetention, StartAt: day(time.May, 6), OrderedEnd: &extended,
+				ExtendsID: "0195b3c8-0001-7000-8000-0000000000d1", ExtensionNo: 1, DecisionID: "0195b3c5-0009-7000-8000-000000000009", Status: domain.MeasureActive},
+		}}
+	sang := domain.Accused{ID: accused2, CaseID: caseID, FullName: "Lò Văn Sáng", BirthDate: &minorBirth, OffenceDate: day(time.March, 6),
+		Status: domain.AccusedSuspect, Measures: []domain.Measure{{ID: "0195b3c8-0003-7000-8000-0000000000d3", Kind: domain.MeasureWanted,
+			StartAt: at(time.March, 7, 9, 0), DecisionID: "0195b3c5-0010-7000-8000-000000000010", Status: domain.MeasurePending}}}
+	return lifecycleSamples{theft: theft, joined: &joined, decisions: []domain.Decision{institution, approval, detention, returned, transfer, join},
+		accused: []domain.Accused{binh, sang}}
+}
+
+type schemaSample struct {
+	schema string
+	value  any
+}
+
+// samples are the lifecycle DTOs as the handlers build them.
+func (lp lifecycleSamples) samples() []schemaSample {
+	var out []schemaSample
+	var decisions []decisionJSON
+	for _, d := range lp.decisions {
+		decisions = append(decisions, toDecisionJSON(d))
+		out = append(out, schemaSample{"Decision", toDecisionJSON(d)})
+	}
+	accused := []accusedJSON{}
+	for _, a := range lp.accused {
+		accused = append(accused, toAccusedJSON(a))
+		out = append(out, schemaSample{"Accused", toAccusedJSON(a)})
+	}
+	d := decisions[0]
+	out = append(out,
+		schemaSample{"Case", toCaseJSON(lp.theft, true)},
+		schemaSample{"Case", toCaseJSON(lp.joined, true)},
+		schemaSample{"DecisionOutcome", decisionOutcomeJSON{Case: toCaseJSON(lp.theft, true), Decision: &d, Accused: accused}},
+		// Registering a held person creates no decision.
+		schemaSample{"DecisionOutcome", decisionOutcomeJSON{Case: toCaseJSON(lp.theft, true), Accused: []accusedJSON{}}},
+		schemaSample{"Timeline", timelineJSON{Case: toCaseJSON(lp.theft, true), Class: string(domain.ClassSerious), Decisions: decisions, Total: len(decisions), Accused: accused}},
+		schemaSample{"Timeline", timelineJSON{Case: toCaseJSON(lp.joined, true), Decisions: []decisionJSON{}, Accused: []accusedJSON{}}},
+		schemaSample{"PendingApproval", pendingJSON{Decision: decisions[2], CaseNumber: lp.theft.Number, CaseCode: lp.theft.Code, Unit: unitRefJSON{ID: 27, Code: "VKS-HNI-KV01"}}},
+		// listApprovals answers gin.H{"items", "total"}.
+		schemaSample{"PendingApprovalList", gin.H{"items": []pendingJSON{{Decision: decisions[2], CaseNumber: lp.theft.Number, CaseCode: lp.theft.Code,
+			Unit: unitRefJSON{ID: 27, Code: "VKS-HNI-KV01"}}}, "total": int64(1)}},
+	)
+	return out
+}
+
+// The reference endpoints need no database: their real answers must match the schemas.
+func TestOpenAPIReferenceEndpointsMatchSchemas(t *testing.T) {
+	doc := loadOpenAPI(t, OpenAPIYAML)
+	proc := service.NewProcedure(nil, nil, nil, nil, nil, nil, nil, workflow.DefaultPenalCatalog())
+	s := NewServer(Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Services: &service.Services{Procedure: proc}})
+	call := func(h gin.HandlerFunc, target string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		c, _ := gin.CreateTestContext(rec)
+		c.Request = httptest.NewRequest(http.MethodGet, target, nil)
+		h(c)
+		return rec
+	}
+	check := func(rec *httptest.ResponseRecorder, status int, schema string) map[string]any {
+		t.Helper()
+		if rec.Code != status {
+			t.Fatalf("status %d, want %d: %s", rec.Code, status, rec.Body)
+		}
+		var v map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
 			t.Fatal(err)
 		}
-		var decoded any
-		if err := json.Unmarshal(b, &decoded); err != nil {
-			t.Fatal(err)
+		if err := doc.Components.Schemas[schema].Value.VisitJSON(v); err != nil {
+			t.Errorf("the answer does not match %s: %v", schema, err)
 		}
-		if err := doc.Components.Schemas[name].Value.VisitJSON(decoded); err != nil {
-			t.Errorf("a real %s does not match its schema: %v\n%s", name, err, b)
+		return v
+	}
+	v := check(call(s.listTransitions, "/api/v1/workflow/transitions"), http.StatusOK, "TransitionTable")
+	if n := len(v["items"].([]any)); n != len(workflow.Transitions) {
+		t.Errorf("%d transitions served, the table has %d", n, len(workflow.Transitions))
+	}
+	v = check(call(s.listPenalCode, "/api/v1/penal-code"), http.StatusOK, "PenalClauseList")
+	if len(v["items"].([]any)) == 0 {
+		t.Error("the penal code catalog is empty")
+	}
+	check(call(s.listPenalCode, "/api/v1/penal-code?article=256a"), http.StatusOK, "PenalClauseList")
+	check(call(s.listPenalCode, "/api/v1/penal-code?article=1"), http.StatusOK, "PenalClauseList")
+	check(call(s.listPenalCode, "/api/v1/penal-code?article=173-1"), http.StatusBadRequest, "Error")
+}
+
+// The enums of the description list exactly the values the domain and the transition table know.
+func TestOpenAPIEnumsMatchDomain(t *testing.T) {
+	doc := loadOpenAPI(t, OpenAPIYAML)
+	enumOf := func(s *openapi3.Schema) []string {
+		var out []string
+		for _, v := range s.Enum {
+			out = append(out, v.(string))
 		}
+		sort.Strings(out)
+		return out
+	}
+	want := func(xs ...string) []string {
+		out := append([]string{}, xs...)
+		sort.Strings(out)
+		return out
+	}
+	var steps, guards []string
+	seenGuard := map[workflow.GuardID]bool{}
+	for _, tr := range workflow.Transitions {
+		steps = append(steps, string(tr.Step))
+		for _, g := range tr.Guards {
+			if !seenGuard[g] {
+				seenGuard[g] = true
+				guards = append(guards, string(g))
+			}
+		}
+	}
+	var docs []string
+	for d := range workflow.DocNames {
+		docs = append(docs, string(d))
+	}
+	cases := map[string][]string{
+		"Step":            want(steps...),
+		"GuardID":         want(guards...),
+		"DocType":         want(docs...),
+		"Stage":           want(strs(domain.Stages)...),
+		"Subject":         want(string(domain.SubjectCase), string(domain.SubjectAccused), string(domain.SubjectMeasure)),
+		"IssuerBody":      want(strs(domain.IssuerBodies)...),
+		"DecisionStatus":  want(strs([]domain.DecisionStatus{domain.DecisionEffective, domain.DecisionPending, domain.DecisionApproved, domain.DecisionRefused, domain.DecisionCancelled, domain.DecisionSuperseded})...),
+		"ApprovalOutcome": want(strs([]domain.Outcome{domain.OutcomeApprove, domain.OutcomeRefuse, domain.OutcomeCancel})...),
+		"AccusedStatus":   want(strs(domain.AccusedStatuses)...),
+		"MeasureKind":     want(strs(domain.MeasureKinds)...),
+		"MeasureStage":    want(strs(domain.MeasureStages)...),
+		"MeasureStatus":   want(strs([]domain.MeasureStatus{domain.MeasurePending, domain.MeasureActive, domain.MeasureEnded, domain.MeasureRefused})...),
+		"SeverityClass":   want(strs(domain.SeverityClasses)...),
+		"ReturnedBy":      want(workflow.ReturnedByJudge, workflow.ReturnedByPanel),
+		"Role":            want(strs(domain.Roles)...),
+		"UnitLevel":       want(strs(domain.UnitLevels)...),
+		"Channel":         want(strs(domain.Channels)...),
+		"PartyRole":       want(strs(domain.PartyRoles)...),
+	}
+	for name, w := range cases {
+		sr := doc.Components.Schemas[name]
+		if sr == nil || sr.Value == nil {
+			t.Errorf("schema %s missing", name)
+			continue
+		}
+		if got := enumOf(sr.Value); !reflect.DeepEqual(got, w) {
+			t.Errorf("schema %s enum = %v, the code knows %v", name, got, w)
+		}
+	}
+	// A recorded decision's step is a table step or the procuracy's answer to a pending one.
+	ds := doc.Components.Schemas["DecisionStep"]
+	if ds == nil || ds.Value == nil || len(ds.Value.AnyOf) != 2 || ds.Value.AnyOf[0].Ref != "#/components/schemas/Step" ||
+		!reflect.DeepEqual(enumOf(ds.Value.AnyOf[1].Value), []string{string(service.StepDecideApproval)}) {
+		t.Errorf("DecisionStep must be anyOf Step and [%s]", service.StepDecideApproval)
+	}
+	// The accused routes accept only the steps they imply.
+	acc := doc.Components.Schemas["AccusedDecisionInput"].Value.Properties["step"].Value
+	if got := enumOf(acc); !reflect.DeepEqual(got, want(string(workflow.StepInstituteAccused), string(workflow.StepChangeCharges))) {
+		t.Errorf("AccusedDecisionInput.step enum = %v", got)
 	}
 }

@@ -139,21 +139,14 @@ func st(ss ...domain.Stage) []State {
 }
 
 var (
-	recorders = []domain.Role{domain.RoleProsecutor, domain.RoleDeputyChief, domain.RoleChief}
-	leaders   = []domain.Role{domain.RoleDeputyChief, domain.RoleChief}
-	cqdt      = []domain.IssuerBody{domain.IssuerInvestigation}
-	vks       = []domain.IssuerBody{domain.IssuerProcuracy}
-	court     = []domain.IssuerBody{domain.IssuerCourt}
-	cqdtVKS   = []domain.IssuerBody{domain.IssuerInvestigation, domain.IssuerProcuracy}
-	cqdtVKSCt = []domain.IssuerBody{domain.IssuerInvestigation, domain.IssuerProcuracy, domain.IssuerCourt}
-	vksCourt  = []domain.IssuerBody{domain.IssuerProcuracy, domain.IssuerCourt}
-	// open are the stages in which a case is being worked, for steps that may come at any of them.
-	open = []domain.Stage{domain.StageReportResolution, domain.StageInstitution, domain.StageInvestigation, domain.StageSupplementary,
-		domain.StageProsecution, domain.StageFirstInstance, domain.StageAppeal}
-	// liveStages are the stages in which accused and measures are worked on.
-	liveStages = []domain.Stage{domain.StageInstitution, domain.StageInvestigation, domain.StageInvestigationSusp, domain.StageSupplementary,
-		domain.StageProsecution, domain.StageProsecutionSusp, domain.StageFirstInstance, domain.StageTrialSuspended, domain.StageAppeal,
-		domain.StageCassation}
+	recorders     = []domain.Role{domain.RoleProsecutor, domain.RoleDeputyChief, domain.RoleChief}
+	leaders       = []domain.Role{domain.RoleDeputyChief, domain.RoleChief}
+	cqdt          = []domain.IssuerBody{domain.IssuerInvestigation}
+	vks           = []domain.IssuerBody{domain.IssuerProcuracy}
+	court         = []domain.IssuerBody{domain.IssuerCourt}
+	cqdtVKS       = []domain.IssuerBody{domain.IssuerInvestigation, domain.IssuerProcuracy}
+	cqdtVKSCt     = []domain.IssuerBody{domain.IssuerInvestigation, domain.IssuerProcuracy, domain.IssuerCourt}
+	vksCourt      = []domain.IssuerBody{domain.IssuerProcuracy, domain.IssuerCourt}
 	measureStages = []domain.Stage{domain.StageReportResolution, domain.StageInstitution, domain.StageInvestigation, domain.StageInvestigationSusp,
 		domain.StageSupplementary, domain.StageProsecution, domain.StageProsecutionSusp, domain.StageFirstInstance, domain.StageTrialSuspended,
 		domain.StageAppeal, domain.StageCassation, domain.StageExecution}
