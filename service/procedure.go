@@ -266,7 +266,20 @@ func (s *Procedure) Record(ctx context.Context, p *Principal, caseID string, in 
 		if domain.ErrorCodeOf(err) == domain.CodeForbidden {
 			denied, deniedErr = cc.cs, err
 			return nil
-		} else if err != nil {
+		}
+		// The step was judged against the case as it is now. A caller who read another version
+		// raced a decision they have not seen: that is a conflict to reload, not a refusal on
+		// grounds (a used-up extension, a stage already left) they could not know about.
+		if cc.cs.Version != in.Version {
+			return staleCase()
+		}
+		if err != nil {
+			// The case row was read before its decisions, each statement seeing what was committed
+			// when it ran: a refusal may rest on a decision that another caller committed in
+			// between. If the case has moved since, that caller won the race.
+			if cur, gerr := s.cases.GetCase(ctx, caseID); gerr == nil && cur.Version != in.Version {
+				return staleCase()
+			}
 			return err
 		}
 		out, err = s.persist(ctx, p, cc, &in, req, res, now)
@@ -284,6 +297,13 @@ func (s *Procedure) Record(ctx context.Context, p *Principal, caseID string, in 
 	return out, nil
 }
 
+// staleCase is the conflict of a caller who decided on a version of the case that is no longer
+// current, the same answer as the conditional UPDATE gives.
+func staleCase() error {
+	return &domain.Error{Code: domain.CodeConflict, Message: "hồ sơ đã được người khác cập nhật; hãy tải lại và thử lại",
+		Details: []domain.Detail{{Field: "version", Rule: "stale"}}}
+}
+
 // request resolves the input against the database: the catalog classes of the charges, the
 // target case of a joinder, the receiving unit of a transfer, the decision being corrected.
 func (s *Procedure) request(ctx context.Context, p *Principal, cc *caseContext, in *DecisionInput) (workflow.Request, error) {
@@ -293,6 +313,11 @@ func (s *Procedure) request(ctx context.Context, p *Principal, cc *caseContext, 
 	}
 	req := workflow.Request{Step: in.Step, Issuer: in.Issuer, IssuedOn: in.IssuedOn, EffectiveOn: effective, AccusedIDs: in.AccusedIDs,
 		MeasureID: in.MeasureID, ReturnedBy: in.ReturnedBy, TargetUnitID: in.TargetUnitID, Measure: in.Measure}
+	// Without a person there is no offence date to read the charges' law by: say what is missing
+	// rather than that the Penal Code was not in force in year 1.
+	if in.Step == workflow.StepInstituteAccused && in.Person == nil && len(in.AccusedIDs) == 0 {
+		return req, domain.Invalid("person", "required", "phải nhập thông tin người bị khởi tố hoặc chọn người đang bị tạm giữ")
+	}
 	var v domain.Validation
 	offence := time.Time{}
 	if in.Person != nil {
@@ -316,9 +341,6 @@ func (s *Procedure) request(ctx context.Context, p *Principal, cc *caseContext, 
 	}
 	if err := v.Err(); err != nil {
 		return req, err
-	}
-	if in.Step == workflow.StepInstituteAccused && in.Person == nil && len(in.AccusedIDs) == 0 {
-		return req, domain.Invalid("person", "required", "phải nhập thông tin người bị khởi tố hoặc chọn người đang bị tạm giữ")
 	}
 	if in.TargetUnitID > 0 {
 		u, err := s.units.GetUnit(ctx, in.TargetUnitID)

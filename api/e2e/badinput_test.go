@@ -34,6 +34,12 @@ type fixture struct {
 	caseVer    int
 	ksv1       string
 	assignment string
+	// A case of the fixture's own under investigation at VKS-HNI-KV01 (hnkv1.ksv1 lead), with one
+	// accused whose institution by the investigating agency awaits the procuracy's approval: the
+	// lifecycle routes need a case, an accused and a pending decision that the demo data may not
+	// keep as they are.
+	lcCase, lcAccused, lcPending string
+	lcVer                        int
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -47,7 +53,27 @@ func newFixture(t *testing.T) *fixture {
 	if err := e.db.QueryRow(`SELECT id::text FROM case_assignments WHERE case_id = $1 AND ended_at IS NULL LIMIT 1`, f.caseID).Scan(&f.assignment); err != nil {
 		t.Fatal(err)
 	}
+	f.lifecycleCase(t)
 	return f
+}
+
+// lifecycleCase registers the fixture's own case as an instituted case (not a report, so that
+// the crime-report register the other tests count is left alone) and drives it through the API
+// to an accused awaiting approval.
+func (f *fixture) lifecycleCase(t *testing.T) {
+	e := f.e
+	tm := loginKV1(e)
+	s := newStory(t, e, tm, func(b map[string]any) {
+		b["kind"], b["source_type"], b["channel"] = "case", "institution_decision", "agency"
+		b["reporter_kind"], b["reporter_name"] = "agency", "Cơ quan CSĐT Công an TP Hà Nội"
+	})
+	s.wantStage(s.decide(tm.chief, s.vks("accept_institution", "number", "20/QĐ-VKS")), "investigation")
+	o := s.ok(v1+"/cases/"+s.id+"/accused", tm.chief, s.cqdt("", "number", "30/QĐ-CSĐT", "person", person("Trần Văn Bình", "001095012345", today(e)),
+		"charges", []map[string]any{charge("173", 1)}))
+	if o.Decision.Status != "pending_approval" || len(o.Decision.AccusedID) != 1 {
+		t.Fatalf("fixture accused: %+v", o.Decision)
+	}
+	f.lcCase, f.lcVer, f.lcAccused, f.lcPending = s.id, s.version, o.Decision.AccusedID[0], o.Decision.ID
 }
 
 func (f *fixture) bodyRoutes() map[string]bodyRoute {
@@ -55,7 +81,34 @@ func (f *fixture) bodyRoutes() map[string]bodyRoute {
 	future := f.e.clock.Now().Add(48 * time.Hour).Format(time.RFC3339)
 	badCase := f.e.validCase(f.kv1)
 	badCase["parties"] = []map[string]any{{"role": "victim", "full_name": "Nguyễn Văn An", "national_id": "12345"}}
+	day := today(f.e)
+	cqdt := func(kv ...any) map[string]any {
+		m := map[string]any{"version": f.lcVer, "issuer": "investigating_agency", "issued_on": day}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
 	return map[string]bodyRoute{
+		// The lifecycle routes: each invalid body breaks a rule checked before the case's state.
+		"POST " + v1 + "/cases/:id/decisions": {user: "hnkv1.vientruong", path: v1 + "/cases/" + f.lcCase + "/decisions", typeField: "version",
+			typeBody: `{"version":"2","step":"extend_investigation"}`,
+			invalid:  cqdt("step", "suspend_investigation", "issued_on", "20/11/2026"), invalidField: "issued_on", invalidRule: "format"},
+		"POST " + v1 + "/cases/:id/accused": {user: "hnkv1.vientruong", path: v1 + "/cases/" + f.lcCase + "/accused", typeField: "charges",
+			typeBody: `{"charges":{"article":"173","clause":1}}`,
+			invalid: cqdt("person", map[string]any{"full_name": "Lê Văn Bốn", "national_id": "12345", "offence_date": day},
+				"charges", []map[string]any{charge("173", 1)}), invalidField: "person.national_id", invalidRule: "format"},
+		"POST " + v1 + "/accused/:id/charges": {user: "hnkv1.vientruong", path: v1 + "/accused/" + f.lcAccused + "/charges", typeField: "replace_charges",
+			typeBody: `{"replace_charges":"yes"}`,
+			invalid:  cqdt("replace_charges", true, "charges", []map[string]any{charge("999", 1)}), invalidField: "charges[0].article", invalidRule: "format"},
+		"POST " + v1 + "/accused/:id/measures": {user: "hnkv1.vientruong", path: v1 + "/accused/" + f.lcAccused + "/measures", typeField: "measure",
+			typeBody: `{"step":"order_detention","measure":"detention"}`,
+			invalid: cqdt("step", "order_detention", "measure", map[string]any{"stage": "investigation",
+				"start_at": f.e.clock.Now().Add(-time.Hour).Format(time.RFC3339), "ordered_end": "31/12/2026"}), invalidField: "measure.ordered_end", invalidRule: "format"},
+		"POST " + v1 + "/decisions/:id/approval": {user: "hnkv1.vientruong", path: v1 + "/decisions/" + f.lcPending + "/approval", typeField: "outcome",
+			typeBody: `{"outcome":true}`,
+			invalid:  map[string]any{"version": f.lcVer, "outcome": "perhaps", "issued_on": day}, invalidField: "outcome", invalidRule: "enum"},
+
 		"POST " + v1 + "/auth/login": {user: "", path: v1 + "/auth/login", typeField: "username", typeBody: `{"username":5,"password":"x"}`,
 			invalid: map[string]string{"username": "", "password": "x"}, invalidField: "username", invalidRule: "required"},
 		"POST " + v1 + "/auth/refresh": {user: "", path: v1 + "/auth/refresh", typeField: "refresh_token", typeBody: `{"refresh_token":["a"]}`,
@@ -150,6 +203,18 @@ func TestBadBodies(t *testing.T) {
 		if !seen[k] {
 			t.Errorf("bad-input case %s matches no route", k)
 		}
+	}
+	// None of the refused bodies wrote to the fixture's case: its two decisions, its version and
+	// its pending approval are as they were.
+	var ver int
+	if err := e.db.QueryRow(`SELECT version FROM cases WHERE id = $1`, f.lcCase).Scan(&ver); err != nil || ver != f.lcVer {
+		t.Errorf("lifecycle case version %d, want %d (%v)", ver, f.lcVer, err)
+	}
+	if n := e.count(`SELECT count(*) FROM case_decisions WHERE case_id = $1`, f.lcCase); n != 2 {
+		t.Errorf("lifecycle case has %d decisions, want 2", n)
+	}
+	if n := e.count(`SELECT count(*) FROM accused WHERE case_id = $1 AND status = 'pending_approval'`, f.lcCase); n != 1 {
+		t.Errorf("%d accused pending approval, want 1", n)
 	}
 }
 

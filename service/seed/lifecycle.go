@@ -274,4 +274,3 @@ func demoStories() map[int]func(r *storyRun) {
 		},
 	}
 }
-
