@@ -229,6 +229,7 @@ type decisionJSON struct {
 	Outcome          string   `json:"outcome,omitempty"`
 	SupersedesID     string   `json:"supersedes_id,omitempty"`
 	ReturnedBy       string   `json:"returned_by,omitempty"`
+	ReplaceCharges   bool     `json:"replace_charges"`
 	FromStage        string   `json:"from_stage"`
 	ToStage          string   `json:"to_stage"`
 	TargetUnitID     int64    `json:"target_unit_id,omitempty"`
@@ -247,7 +248,7 @@ func toDecisionJSON(d domain.Decision) decisionJSON {
 		Number: d.Number, Issuer: string(d.Issuer), IssuerName: d.IssuerName, Signer: d.Signer, IssuedOn: d.IssuedOn.Format(time.DateOnly),
 		EffectiveOn: d.EffectiveOn.Format(time.DateOnly), AccusedIDs: ids, MeasureID: d.MeasureID, LegalBasis: d.LegalBasis, Note: d.Note,
 		FileID: d.FileID, Status: string(d.Status), RequiresApproval: d.RequiresApproval, DecidesID: d.DecidesID, Outcome: string(d.Outcome),
-		SupersedesID: d.SupersedesID, ReturnedBy: d.ReturnedBy, FromStage: string(d.FromStage), ToStage: string(d.ToStage), TargetUnitID: d.TargetUnitID,
+		SupersedesID: d.SupersedesID, ReturnedBy: d.ReturnedBy, ReplaceCharges: d.ReplaceCharges, FromStage: string(d.FromStage), ToStage: string(d.ToStage), TargetUnitID: d.TargetUnitID,
 		TargetCaseID: d.TargetCaseID, UnitID: d.UnitID, RecordedBy: d.RecordedBy, RecordedAt: d.RecordedAt.In(service.VietnamTime).Format(time.RFC3339)}
 }
 
@@ -347,9 +348,10 @@ func (s *Server) writeOutcome(c *gin.Context, status int, o *service.DecisionOut
 	c.JSON(status, out)
 }
 
-// recordDecision decodes a decision, lets the handler fix the parts the route implies, and
-// records it.
-func (s *Server) recordDecision(c *gin.Context, caseID string, fix func(*service.DecisionInput) error) {
+// recordDecision decodes a decision, lets the handler fix the parts the route implies and name
+// the case, and records it. The body is read first, so a malformed request is a 400 whatever it
+// points at.
+func (s *Server) recordDecision(c *gin.Context, fix func(*service.DecisionInput) (caseID string, err error)) {
 	var in decisionInputJSON
 	if err := decodeJSON(c, &in); err != nil {
 		s.fail(c, err)
@@ -363,11 +365,10 @@ func (s *Server) recordDecision(c *gin.Context, caseID string, fix func(*service
 		s.fail(c, err)
 		return
 	}
-	if fix != nil {
-		if err := fix(&di); err != nil {
-			s.fail(c, err)
-			return
-		}
+	caseID, err := fix(&di)
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
 	out, err := s.Procedure.Record(c.Request.Context(), principal(c), caseID, di)
 	if err != nil {
@@ -377,7 +378,19 @@ func (s *Server) recordDecision(c *gin.Context, caseID string, fix func(*service
 	s.writeOutcome(c, http.StatusCreated, out)
 }
 
-func (s *Server) createDecision(c *gin.Context) { s.recordDecision(c, c.Param("id"), nil) }
+func (s *Server) createDecision(c *gin.Context) {
+	s.recordDecision(c, func(*service.DecisionInput) (string, error) { return c.Param("id"), nil })
+}
+
+func (s *Server) getDecision(c *gin.Context) {
+	d, err := s.Procedure.Decision(c.Request.Context(), principal(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "private, no-store")
+	c.JSON(http.StatusOK, toDecisionJSON(d))
+}
 
 // createAccused institutes an accused (QĐ khởi tố bị can) or, with no step, registers a person
 // held before institution.
@@ -395,7 +408,7 @@ func (s *Server) createAccused(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if di.Step == "" && in.Issuer == "" && len(in.Charges) == 0 {
+	if di.Step == "" && in.Issuer == "" && len(in.Charges) == 0 && len(in.AccusedIDs) == 0 {
 		if di.Person == nil {
 			s.fail(c, domain.Invalid("person", "required", "phải nhập thông tin người bị tạm giữ"))
 			return
@@ -426,24 +439,26 @@ func (s *Server) createAccused(c *gin.Context) {
 // accusedRoute records a step about one accused, on that accused's case.
 func (s *Server) accusedRoute(allowed func(workflow.Transition) bool, def domain.Step, msg string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		caseID, err := s.Procedure.AccusedCase(c.Request.Context(), principal(c), c.Param("id"))
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		s.recordDecision(c, caseID, func(di *service.DecisionInput) error {
+		s.recordDecision(c, func(di *service.DecisionInput) (string, error) {
+			caseID, err := s.Procedure.AccusedCase(c.Request.Context(), principal(c), c.Param("id"))
+			if err != nil {
+				return "", err
+			}
 			if di.Step == "" {
+				if def == "" {
+					return "", domain.Invalid("step", "required", msg)
+				}
 				di.Step = def
 			}
 			t, ok := workflow.ByStep(di.Step)
 			if !ok || !allowed(t) {
-				return domain.Invalid("step", "route", msg)
+				return "", domain.Invalid("step", "route", msg)
 			}
 			if len(di.AccusedIDs) > 0 && (len(di.AccusedIDs) != 1 || di.AccusedIDs[0] != c.Param("id")) {
-				return domain.Invalid("accused_ids", "route", "accused_ids phải trùng với bị can trong đường dẫn")
+				return "", domain.Invalid("accused_ids", "route", "accused_ids phải trùng với bị can trong đường dẫn")
 			}
 			di.AccusedIDs = []string{c.Param("id")}
-			return nil
+			return caseID, nil
 		})
 	}
 }

@@ -164,6 +164,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Path: v1 + "/accused/:id/charges", Rule: Rule(domain.ActCaseDecide), handler: s.createCharges()},
 		{Method: "POST", Path: v1 + "/accused/:id/measures", Rule: Rule(domain.ActCaseDecide), handler: s.createMeasure()},
 		{Method: "GET", Path: v1 + "/approvals", Rule: Rule(domain.ActCaseApprove), handler: s.listApprovals},
+		{Method: "GET", Path: v1 + "/decisions/:id", Rule: Rule(domain.ActCaseRead), handler: s.getDecision},
 		{Method: "POST", Path: v1 + "/decisions/:id/approval", Rule: Rule(domain.ActCaseApprove), handler: s.decideApproval},
 		{Method: "GET", Path: v1 + "/workflow/transitions", Rule: RuleAuthenticated, handler: s.listTransitions},
 		{Method: "GET", Path: v1 + "/penal-code", Rule: RuleAuthenticated, handler: s.listPenalCode},

@@ -123,6 +123,15 @@ const decisionSelect = `SELECT d.id, d.case_id, d.seq, d.step, d.doc_type, d.num
 	(SELECT a.outcome FROM case_decisions a WHERE a.decides_id = d.id) AS answer_outcome,
 	EXISTS (SELECT 1 FROM case_decisions s WHERE s.supersedes_id = d.id) AS superseded `
 
+// LockCase locks the case row for the rest of the transaction; a missing case is not found.
+func (s *Store) LockCase(ctx context.Context, caseID string) error {
+	var id string
+	if err := s.conn(ctx).Raw("SELECT id FROM cases WHERE id = ? FOR UPDATE", caseID).Row().Scan(&id); err != nil {
+		return translate(err, "hồ sơ")
+	}
+	return nil
+}
+
 // ListDecisions returns a case's decisions in recording order, each with its derived status.
 func (s *Store) ListDecisions(ctx context.Context, caseID string) ([]domain.Decision, error) {
 	var rows []decisionRow

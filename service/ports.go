@@ -182,6 +182,8 @@ type PendingApproval struct {
 
 // ProcedureStore keeps procedural decisions, accused persons, their charges and measures.
 type ProcedureStore interface {
+	// LockCase locks a case row until the transaction ends (SELECT … FOR UPDATE).
+	LockCase(ctx context.Context, caseID string) error
 	ListDecisions(ctx context.Context, caseID string) ([]domain.Decision, error)
 	GetDecision(ctx context.Context, id string) (domain.Decision, error)
 	// InsertDecision appends a decision; its Seq is the case's next one. The caller holds the

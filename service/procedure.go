@@ -119,6 +119,14 @@ func (in *DecisionInput) validate() error {
 			v.Add(f.name, "format", "mã không hợp lệ")
 		}
 	}
+	switch in.ReturnedBy {
+	case "", workflow.ReturnedByJudge, workflow.ReturnedByPanel:
+	default:
+		v.Add("returned_by", "enum", "returned_by là presiding_judge (Thẩm phán chủ tọa) hoặc trial_panel (Hội đồng xét xử)")
+	}
+	if (in.Step == workflow.StepInstituteAccused || in.Step == workflow.StepChangeCharges) && len(in.AccusedIDs) > 1 {
+		v.Add("accused_ids", "one", "quyết định khởi tố, thay đổi quyết định khởi tố bị can ban hành riêng cho từng bị can")
+	}
 	if len(in.Charges) > 20 {
 		v.Add("charges", "max_items", "tối đa 20 tội danh trong một quyết định")
 	}
@@ -165,7 +173,15 @@ type caseContext struct {
 	state *workflow.CaseState
 }
 
-func (s *Procedure) load(ctx context.Context, caseID string) (*caseContext, error) {
+// load reads a case with its accused and decisions. Writers lock the case row first, so that
+// the state a step is judged on is the state it is written over: two recorders of the same case
+// take turns, and the later one sees the earlier one's version (a 409 if it read the old one).
+func (s *Procedure) load(ctx context.Context, caseID string, lock bool) (*caseContext, error) {
+	if lock {
+		if err := s.proc.LockCase(ctx, caseID); err != nil {
+			return nil, err
+		}
+	}
 	cs, err := s.cases.GetCase(ctx, caseID)
 	if err != nil {
 		return nil, err
@@ -243,7 +259,7 @@ func (s *Procedure) Record(ctx context.Context, p *Principal, caseID string, in 
 	var denied *domain.Case
 	var deniedErr error = domain.Forbidden("bạn không có quyền ghi nhận quyết định tố tụng cho hồ sơ này")
 	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
-		cc, err := s.load(ctx, caseID)
+		cc, err := s.load(ctx, caseID, true)
 		if err != nil {
 			return err
 		}
@@ -257,6 +273,17 @@ func (s *Procedure) Record(ctx context.Context, p *Principal, caseID string, in 
 		if len(actor.Grants) == 0 {
 			denied = cc.cs
 			return nil
+		}
+		if in.SupersedesID != "" {
+			if cc.cs.Version != in.Version {
+				return staleCase()
+			}
+			out, err = s.correct(ctx, p, cc, actor, &in, now)
+			if domain.ErrorCodeOf(err) == domain.CodeForbidden {
+				denied, deniedErr = cc.cs, err
+				return nil
+			}
+			return err
 		}
 		req, err := s.request(ctx, p, cc, &in)
 		if err != nil {
@@ -274,12 +301,6 @@ func (s *Procedure) Record(ctx context.Context, p *Principal, caseID string, in 
 			return staleCase()
 		}
 		if err != nil {
-			// The case row was read before its decisions, each statement seeing what was committed
-			// when it ran: a refusal may rest on a decision that another caller committed in
-			// between. If the case has moved since, that caller won the race.
-			if cur, gerr := s.cases.GetCase(ctx, caseID); gerr == nil && cur.Version != in.Version {
-				return staleCase()
-			}
 			return err
 		}
 		out, err = s.persist(ctx, p, cc, &in, req, res, now)
@@ -364,20 +385,6 @@ func (s *Procedure) request(ctx context.Context, p *Principal, cc *caseContext, 
 			return req, domain.Invalid("target_case_id", "exists", "vụ án được nhập vào không tồn tại")
 		}
 		req.TargetCase = &workflow.TargetCase{ID: tc.ID, UnitID: tc.UnitID, Stage: tc.Stage}
-	}
-	if in.SupersedesID != "" {
-		old, err := s.proc.GetDecision(ctx, in.SupersedesID)
-		if (err == nil && old.CaseID != cc.cs.ID) || domain.ErrorCodeOf(err) == domain.CodeNotFound {
-			return req, domain.Invalid("supersedes_id", "exists", "quyết định được đính chính không thuộc hồ sơ này")
-		} else if err != nil {
-			return req, err
-		}
-		if old.Step != in.Step {
-			return req, domain.Invalid("supersedes_id", "same_step", "quyết định đính chính phải cùng loại thao tác với quyết định bị thay thế")
-		}
-		if old.Status == domain.DecisionSuperseded {
-			return req, domain.Conflict("quyết định này đã được đính chính")
-		}
 	}
 	return req, nil
 }
@@ -499,12 +506,7 @@ func (s *Procedure) persist(ctx context.Context, p *Principal, cc *caseContext, 
 		}
 	}
 	for id, st := range res.MeasureTo {
-		var endedAt *time.Time
-		if st == domain.MeasureEnded {
-			e := d.EffectiveOn
-			endedAt = &e
-		}
-		if err := s.proc.SetMeasureStatus(ctx, id, st, endedAt, d.ID); err != nil {
+		if err := s.setMeasure(ctx, cc.state, id, st, d, now); err != nil {
 			return nil, err
 		}
 	}
@@ -528,6 +530,77 @@ func (s *Procedure) persist(ctx context.Context, p *Principal, cc *caseContext, 
 		}
 	}
 	return s.outcome(ctx, cs.ID, d.ID)
+}
+
+// correct records a correction (đính chính) of a decision in force: a new decision of the same
+// step with the corrected document data (number, dates, issuer, signer, basis, note, file) that
+// supersedes the old one. The step is not taken again, so nothing but the record changes: the
+// case keeps its stage and the accused and measures their state.
+func (s *Procedure) correct(ctx context.Context, p *Principal, cc *caseContext, actor workflow.Actor, in *DecisionInput, now time.Time) (*DecisionOutcome, error) {
+	var old *domain.Decision
+	for i := range cc.state.Decisions {
+		if cc.state.Decisions[i].ID == in.SupersedesID {
+			old = &cc.state.Decisions[i]
+		}
+	}
+	if old == nil {
+		return nil, domain.Invalid("supersedes_id", "exists", "quyết định được đính chính không thuộc hồ sơ này")
+	}
+	if old.Step != in.Step {
+		return nil, domain.Invalid("supersedes_id", "same_step", "quyết định đính chính phải cùng loại thao tác với quyết định bị thay thế")
+	}
+	switch old.Status {
+	case domain.DecisionSuperseded:
+		return nil, &domain.Error{Code: domain.CodeConflict, Message: "quyết định này đã được đính chính; hãy đính chính quyết định mới nhất",
+			Details: []domain.Detail{{Field: "supersedes_id", Rule: "superseded"}}}
+	case domain.DecisionEffective, domain.DecisionApproved:
+	default:
+		return nil, domain.Invalid("supersedes_id", "in_force", "chỉ đính chính quyết định đang có hiệu lực; quyết định chờ phê chuẩn thì phê chuẩn hoặc hủy bỏ trước")
+	}
+	effective := in.EffectiveOn
+	if effective.IsZero() {
+		effective = in.IssuedOn
+	}
+	if err := workflow.CheckCorrection(cc.state, *old, workflow.Request{Step: in.Step, Issuer: in.Issuer, IssuedOn: in.IssuedOn, EffectiveOn: effective},
+		actor, now); err != nil {
+		return nil, err
+	}
+	legal := strings.TrimSpace(in.LegalBasis)
+	if legal == "" {
+		legal = old.LegalBasis
+	}
+	d := *old
+	d.ID, d.Seq, d.Number, d.Issuer, d.IssuerName, d.Signer = mustUUIDv7(), 0, strings.TrimSpace(in.Number), in.Issuer, strings.TrimSpace(in.IssuerName), strings.TrimSpace(in.Signer)
+	d.IssuedOn, d.EffectiveOn, d.LegalBasis, d.Note, d.FileID = domain.DateOf(in.IssuedOn), domain.DateOf(effective), legal, in.Note, in.FileID
+	d.SupersedesID, d.RequiresApproval, d.DecidesID, d.UnitID, d.RecordedBy, d.RecordedAt = old.ID, false, "", cc.cs.UnitID, p.User.ID, now
+	if err := s.proc.AdvanceCase(ctx, cc.cs.ID, in.Version, CaseAdvance{Stage: cc.cs.Stage}, now); err != nil {
+		return nil, err
+	}
+	if err := s.proc.InsertDecision(ctx, &d); err != nil {
+		return nil, err
+	}
+	detail, _ := json.Marshal(map[string]any{"step": d.Step, "decision": d.ID, "supersedes": old.ID})
+	if err := s.audit.Record(ctx, p.audit(now, "case.correct", "case", cc.cs.ID, cc.cs.UnitID, domain.OutcomeSuccess, string(detail))); err != nil {
+		return nil, err
+	}
+	return s.outcome(ctx, cc.cs.ID, d.ID)
+}
+
+// setMeasure moves a measure to a status. An end (release, replacement, refusal) is dated by the
+// decision: the moment of recording when it takes effect today, otherwise the start of its
+// effective day, never before the measure began.
+func (s *Procedure) setMeasure(ctx context.Context, st *workflow.CaseState, id string, status domain.MeasureStatus, d domain.Decision, now time.Time) error {
+	if status == domain.MeasureActive || status == domain.MeasurePending {
+		return s.proc.SetMeasureStatus(ctx, id, status, nil, "")
+	}
+	end := d.EffectiveOn
+	if end.Equal(domain.DateOf(now)) {
+		end = now
+	}
+	if _, m := st.MeasureByID(id); m != nil && end.Before(m.StartAt) {
+		end = m.StartAt
+	}
+	return s.proc.SetMeasureStatus(ctx, id, status, &end, d.ID)
 }
 
 func (s *Procedure) outcome(ctx context.Context, caseID, decisionID string) (*DecisionOutcome, error) {
@@ -604,7 +677,7 @@ func (s *Procedure) RegisterSuspect(ctx context.Context, p *Principal, caseID st
 	}
 	var out *DecisionOutcome
 	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
-		cc, err := s.load(ctx, caseID)
+		cc, err := s.load(ctx, caseID, true)
 		if err != nil {
 			return err
 		}
@@ -686,7 +759,7 @@ func (s *Procedure) Decide(ctx context.Context, p *Principal, decisionID string,
 		if err != nil {
 			return err
 		}
-		cc, err := s.load(ctx, pd.CaseID)
+		cc, err := s.load(ctx, pd.CaseID, true)
 		if err != nil {
 			return err
 		}
@@ -739,12 +812,7 @@ func (s *Procedure) Decide(ctx context.Context, p *Principal, decisionID string,
 			}
 		}
 		for id, st := range res.MeasureTo {
-			var endedAt *time.Time
-			if st != domain.MeasureActive {
-				e := d.EffectiveOn
-				endedAt = &e
-			}
-			if err := s.proc.SetMeasureStatus(ctx, id, st, endedAt, d.ID); err != nil {
+			if err := s.setMeasure(ctx, cc.state, id, st, d, now); err != nil {
 				return err
 			}
 		}
@@ -771,6 +839,43 @@ func (s *Procedure) Decide(ctx context.Context, p *Principal, decisionID string,
 	return out, nil
 }
 
+// Decision returns one decision of a case the caller may read; the read is audited like the case's.
+func (s *Procedure) Decision(ctx context.Context, p *Principal, id string) (domain.Decision, error) {
+	if !validUUID(id) {
+		return domain.Decision{}, domain.NotFound("quyết định")
+	}
+	now := s.clock.Now()
+	var d domain.Decision
+	denied := false
+	var unitID int64
+	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
+		var err error
+		if d, err = s.proc.GetDecision(ctx, id); err != nil {
+			return err
+		}
+		cs, err := s.cases.GetCase(ctx, d.CaseID)
+		if err != nil {
+			return err
+		}
+		unitID = cs.UnitID
+		if !s.authz.Scope(p, domain.ActCaseRead).PermitsCase(cs.Ref(p.User.ID)) {
+			denied = true
+			return nil
+		}
+		return s.audit.Record(ctx, p.audit(now, "case.decision_read", "case", cs.ID, cs.UnitID, domain.OutcomeSuccess, fmt.Sprintf(`{"decision":%q}`, id)))
+	})
+	if err != nil {
+		return domain.Decision{}, err
+	}
+	if denied {
+		if err := recordDenied(ctx, s.audit, p.audit(now, "case.decision_read", "case", d.CaseID, unitID, domain.OutcomeDenied, fmt.Sprintf(`{"decision":%q}`, id))); err != nil {
+			return domain.Decision{}, err
+		}
+		return domain.Decision{}, domain.NotFound("quyết định")
+	}
+	return d, nil
+}
+
 // StepDecideApproval is the step of the procuracy's answers to pending decisions; it is not a row
 // of the transition table because it carries out the row of the decision it answers.
 const StepDecideApproval domain.Step = "decide_approval"
@@ -794,7 +899,7 @@ func (s *Procedure) Timeline(ctx context.Context, p *Principal, caseID string) (
 	denied := false
 	var unitID int64
 	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
-		cc, err := s.load(ctx, caseID)
+		cc, err := s.load(ctx, caseID, false)
 		if err != nil {
 			return err
 		}
@@ -827,7 +932,15 @@ func (s *Procedure) PendingApprovals(ctx context.Context, p *Principal, f Approv
 	if f.Limit > domain.MaxPageSize {
 		return nil, 0, domain.Invalid("limit", "max", fmt.Sprintf("tối đa %d bản ghi mỗi trang", domain.MaxPageSize))
 	}
+	// Approval belongs to the procuracy supervising the case (no approval row names other levels):
+	// list only what the caller could approve, the cases of the units of their own grants.
 	scope := s.authz.Scope(p, domain.ActCaseApprove)
+	for i := range scope.Entries {
+		scope.Entries[i].Subtree = false
+	}
+	if f.Offset > 100000 {
+		return nil, 0, domain.Invalid("offset", "max", "offset tối đa 100.000")
+	}
 	if f.UnitID != nil {
 		u, err := s.units.GetUnit(ctx, *f.UnitID)
 		if domain.ErrorCodeOf(err) == domain.CodeNotFound || (err == nil && !scope.PermitsUnit(u.ID, u.Path) && !reachesBelow(scope, u.Path)) {

@@ -360,8 +360,12 @@ func checkDates(cs *CaseState, req Request, extension bool, now time.Time) error
 		v.Add("issued_on", "date_order", "ngày ban hành không được trước ngày tiếp nhận hồ sơ")
 	default:
 		if last := lastInForce(cs); last != nil && issued.Before(domain.DateOf(last.IssuedOn)) {
-			v.AddArticle("issued_on", "date_order", "", fmt.Sprintf("ngày ban hành không được trước quyết định gần nhất (%s số %s ngày %s)",
-				DocNames[last.Type].VI, last.Number, last.IssuedOn.In(domain.ICT).Format("02/01/2006")))
+			number := ""
+			if last.Number != "" {
+				number = " số " + last.Number
+			}
+			v.AddArticle("issued_on", "date_order", "", fmt.Sprintf("ngày ban hành không được trước quyết định gần nhất (%s%s ngày %s)",
+				DocNames[last.Type].VI, number, last.IssuedOn.In(domain.ICT).Format("02/01/2006")))
 		}
 	}
 	if !req.EffectiveOn.IsZero() && !req.IssuedOn.IsZero() && effective.Before(issued) {
@@ -452,4 +456,41 @@ func checkApprover(t Transition, a Actor) error {
 
 func invalid(field, rule, article, msg string) *domain.Error {
 	return &domain.Error{Code: domain.CodeInvalid, Message: msg, Details: []domain.Detail{{Field: field, Rule: rule, Article: article, Message: msg}}}
+}
+
+// CheckCorrection judges a correction (đính chính) of a decision in force: the recorder must be
+// one who may take the step, the issuer one who may issue its document, and the dates valid; a
+// correction may move the document's date, but not before the decisions that came before the
+// one it corrects, nor after decisions already built on it.
+func CheckCorrection(cs *CaseState, old domain.Decision, req Request, actor Actor, now time.Time) error {
+	t, ok := ByStep(old.Step)
+	if !ok {
+		return invalid("supersedes_id", "step", "", "không đính chính được loại quyết định này")
+	}
+	if err := checkActor(t, actor); err != nil {
+		return err
+	}
+	if !slices.Contains(t.Issuers, req.Issuer) {
+		return invalid("issuer", "issuer", t.Article, fmt.Sprintf("%s do %s ban hành, không phải %s", DocNames[t.Doc].VI, issuersVI(t.Issuers), issuerVI(req.Issuer)))
+	}
+	// Dates are judged against the history without the decision being corrected and without
+	// what came after it.
+	before := *cs
+	before.Decisions = nil
+	var later *domain.Decision
+	for i := range cs.Decisions {
+		d := cs.Decisions[i]
+		if d.Seq < old.Seq {
+			before.Decisions = append(before.Decisions, d)
+		} else if d.Seq > old.Seq && inForce(d, true) && (later == nil || d.IssuedOn.Before(later.IssuedOn)) {
+			later = &cs.Decisions[i]
+		}
+	}
+	if err := checkDates(&before, req, false, now); err != nil {
+		return err
+	}
+	if later != nil && domain.DateOf(req.IssuedOn).After(domain.DateOf(later.IssuedOn)) {
+		return invalid("issued_on", "date_order", "", "ngày ban hành không được sau các quyết định đã ban hành tiếp theo quyết định được đính chính")
+	}
+	return nil
 }

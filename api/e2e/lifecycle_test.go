@@ -257,3 +257,93 @@ func TestTheftCaseFromReportToAppeal(t *testing.T) {
 	// An unrelated province does not see the timeline.
 	wantError(t, e.get(v1+"/cases/"+s.id+"/timeline", e.login("hcm.vientruong").AccessToken), http.StatusNotFound, "not_found")
 }
+
+// A correction (đính chính) supersedes a decision without taking its step again; a decision
+// reads on its own; approvals are listed only to the procuracy that may give them; an approved
+// order carries no end.
+func TestCorrectionsApprovalsAndDecisionRead(t *testing.T) {
+	e := newEnv(t)
+	clerk, chief, ksv := e.login("hnkv1.thuky").AccessToken, e.login("hnkv1.vientruong").AccessToken, e.login("hnkv1.ksv1").AccessToken
+	body := e.validCase(e.units["VKS-HNI-KV01"].ID)
+	body["kind"], body["source_type"], body["channel"] = "case", "institution_decision", "agency"
+	body["reporter_kind"], body["reporter_name"] = "agency", "Cơ quan CSĐT Công an TP Hà Nội"
+	body["offence"] = map[string]any{"article": 173, "clause": 1}
+	r := e.send(req{Method: "POST", Path: v1 + "/cases", Token: clerk, Body: body})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("register: %d %s", r.Status, r.Body)
+	}
+	var cs caseView
+	r.decode(t, &cs)
+	r = e.send(req{Method: "POST", Path: v1 + "/cases/" + cs.ID + "/assignments", Token: chief,
+		Body: map[string]any{"version": cs.Version, "user_id": e.userID("hnkv1.ksv1"), "role": "lead"}})
+	r.decode(t, &cs)
+	s := &story{t: t, e: e, id: cs.ID, version: cs.Version}
+	day := today(e)
+	accept := s.decide(chief, map[string]any{"step": "accept_institution", "issuer": "procuracy", "number": "20/QĐ-VKS", "issued_on": day})
+
+	// The number was mistyped: the correction keeps the stage and supersedes the old record.
+	o := s.decide(chief, map[string]any{"step": "accept_institution", "issuer": "procuracy", "number": "21/QĐ-VKS", "issued_on": day,
+		"supersedes_id": accept.Decision.ID, "note": "Đính chính số quyết định"})
+	if o.Case.Stage != "investigation" || o.Decision.Status != "effective" {
+		t.Fatalf("after the correction: stage %s, status %s", o.Case.Stage, o.Decision.Status)
+	}
+	var old struct {
+		Status string `json:"status"`
+		Number string `json:"number"`
+	}
+	if r := e.get(v1+"/decisions/"+accept.Decision.ID, ksv); r.Status != http.StatusOK {
+		t.Fatalf("GET decision: %d %s", r.Status, r.Body)
+	} else {
+		r.decode(t, &old)
+	}
+	if old.Status != "superseded" || old.Number != "20/QĐ-VKS" {
+		t.Errorf("corrected decision reads %+v, want superseded 20/QĐ-VKS", old)
+	}
+	wantError(t, e.get(v1+"/decisions/"+accept.Decision.ID, e.login("hcm.vientruong").AccessToken), http.StatusNotFound, "not_found")
+	// A superseded decision is not corrected again, and a correction must be of the same step.
+	wantDetail(t, s.post(v1+"/cases/"+s.id+"/decisions", chief, map[string]any{"step": "accept_institution", "issuer": "procuracy", "issued_on": day,
+		"supersedes_id": accept.Decision.ID}), http.StatusConflict, "conflict", "supersedes_id", "superseded")
+	wantDetail(t, s.post(v1+"/cases/"+s.id+"/decisions", chief, map[string]any{"step": "extend_investigation", "issuer": "procuracy", "issued_on": day,
+		"supersedes_id": o.Decision.ID}), http.StatusUnprocessableEntity, "invalid", "supersedes_id", "same_step")
+	// The prosecutor may not correct the leaders' decision.
+	wantError(t, s.post(v1+"/cases/"+s.id+"/decisions", ksv, map[string]any{"step": "accept_institution", "issuer": "procuracy", "issued_on": day,
+		"supersedes_id": o.Decision.ID}), http.StatusForbidden, "forbidden")
+
+	// A detention order of the investigating agency waits for the regional procuracy; the
+	// provincial chief supervises but does not approve, so it is not on his list.
+	o = s.ok(v1+"/cases/"+s.id+"/accused", chief, map[string]any{"issuer": "procuracy", "number": "01/QĐ-VKS-KTBC", "issued_on": day,
+		"person": map[string]any{"full_name": "Nông Văn Sơn", "offence_date": day}, "charges": []map[string]any{{"article": "173", "clause": 1}}})
+	accused := o.Accused[0].ID
+	end := e.clock.Now().AddDate(0, 2, 0).In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
+	o = s.ok(v1+"/accused/"+accused+"/measures", ksv, map[string]any{"step": "order_detention", "issuer": "investigating_agency", "issued_on": day,
+		"measure": map[string]any{"stage": "investigation", "start_at": e.clock.Now().Add(-time.Hour).Format(time.RFC3339), "ordered_end": end}})
+	pending := o.Decision.ID
+	var list struct {
+		Total int `json:"total"`
+	}
+	e.get(v1+"/approvals", e.login("hn.vientruong").AccessToken).decode(t, &list)
+	if list.Total != 0 {
+		t.Errorf("the provincial chief is offered %d approvals of a regional unit", list.Total)
+	}
+	e.get(v1+"/approvals", chief).decode(t, &list)
+	if list.Total != 1 {
+		t.Errorf("the regional chief has %d approvals, want 1", list.Total)
+	}
+	s.ok(v1+"/decisions/"+pending+"/approval", chief, map[string]any{"outcome": "approve", "issued_on": day})
+	var endedBy, endedAt *string
+	if err := e.db.QueryRow(`SELECT ended_by::text, ended_at::text FROM measures WHERE decision_id = $1`, pending).Scan(&endedBy, &endedAt); err != nil {
+		t.Fatal(err)
+	}
+	if endedBy != nil || endedAt != nil {
+		t.Errorf("an approved detention carries an end: by %v at %v", endedBy, endedAt)
+	}
+	// Released the same day: the end is not before the start.
+	var measure string
+	if err := e.db.QueryRow(`SELECT id::text FROM measures WHERE decision_id = $1`, pending).Scan(&measure); err != nil {
+		t.Fatal(err)
+	}
+	s.ok(v1+"/accused/"+accused+"/measures", ksv, map[string]any{"step": "end_measure", "issuer": "investigating_agency", "issued_on": day, "measure_id": measure})
+	if n := e.count(`SELECT count(*) FROM measures WHERE id = $1 AND status = 'ended' AND ended_at >= start_at AND ended_by IS NOT NULL`, measure); n != 1 {
+		t.Errorf("the released detention is not ended after its start")
+	}
+}

@@ -266,7 +266,7 @@ func TestSupplementaryInvestigationReturns(t *testing.T) {
 	wantArticle(t, d, "Điều 174(2) BLTTHS")
 	// A court return must say which formation returned the file.
 	s.refuseStep(tm.ksv, s.court("court_return_for_supplementary"), "returned_by", "court_returns_once_each")
-	s.refuseStep(tm.ksv, s.court("court_return_for_supplementary", "returned_by", "chief_judge"), "returned_by", "court_returns_once_each")
+	s.refuseStep(tm.ksv, s.court("court_return_for_supplementary", "returned_by", "chief_judge"), "returned_by", "enum")
 
 	// The trial panel has a return of its own, once.
 	s.wantStage(s.decide(tm.ksv, s.court("court_return_for_supplementary", "returned_by", "trial_panel", "number", "02/QĐ-TA-TBS")), "supplementary_investigation")
