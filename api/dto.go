@@ -145,6 +145,7 @@ type caseJSON struct {
 	ReportNumber     string `json:"report_number,omitempty"`
 	SummaryProcedure bool   `json:"summary_procedure"`
 	JoinedInto       string `json:"joined_into,omitempty"`
+	SplitFrom        string `json:"split_from,omitempty"`
 	// Parties and Team are sent (possibly as []) in the full view of one case, and left out of
 	// list items.
 	Parties *[]partyJSON      `json:"parties,omitempty"`
@@ -156,7 +157,7 @@ func toCaseJSON(cs *domain.Case, full bool) caseJSON {
 		Stage: string(cs.Stage), ReceivedAt: cs.ReceivedAt.In(service.VietnamTime), Channel: string(cs.Channel), SourceType: string(cs.SourceType),
 		Summary: cs.Summary, ReporterName: cs.ReporterName, ReporterKind: string(cs.ReporterKind), ReporterContact: cs.ReporterContact,
 		Secret: cs.Secret, Version: cs.Version, CreatedBy: cs.CreatedBy, CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt,
-		ReportNumber: cs.ReportNumber, SummaryProcedure: cs.SummaryProcedure, JoinedInto: cs.JoinedInto}
+		ReportNumber: cs.ReportNumber, SummaryProcedure: cs.SummaryProcedure, JoinedInto: cs.JoinedInto, SplitFrom: cs.SplitFrom}
 	if cs.Offence != nil {
 		j.Offence = &offenceJSON{Article: cs.Offence.Article, Clause: cs.Offence.Clause, Point: cs.Offence.Point}
 	}

@@ -105,6 +105,9 @@ const (
 	SourceInstitutionDecision SourceType = "institution_decision" // QĐ khởi tố vụ án của cơ quan điều tra
 	SourceTransferred         SourceType = "transferred"          // vụ án chuyển đến từ đơn vị khác
 	SourceProcuracyInstituted SourceType = "procuracy_instituted" // VKS tự khởi tố (Điều 153(3))
+	// SourceSplit is a case separated from another by a decision (tách vụ án, Điều 170); it is
+	// never registered directly, only created by that decision.
+	SourceSplit SourceType = "split"
 )
 
 // sourcesByKind says which sources fit which kind of record.
@@ -217,6 +220,8 @@ type Case struct {
 	SummaryProcedure bool
 	// JoinedInto is the case this one was joined into (nhập vụ án).
 	JoinedInto string
+	// SplitFrom is the case this one was separated from (tách vụ án).
+	SplitFrom string
 	// FormerUnits handled the case before a transfer; they read its history.
 	FormerUnits []UnitRef
 }

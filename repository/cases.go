@@ -37,6 +37,7 @@ type caseRow struct {
 	ReportNumber    string    `gorm:"column:report_number"`
 	SummaryProc     bool      `gorm:"column:summary_procedure"`
 	JoinedInto      *string   `gorm:"column:joined_into"`
+	SplitFrom       *string   `gorm:"column:split_from"`
 	// From the join with units; not columns of cases.
 	UnitPath string `gorm:"column:unit_path;->"`
 	UnitCode string `gorm:"column:unit_code;->"`
@@ -52,6 +53,9 @@ func (r caseRow) toDomain() domain.Case {
 		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, ReportNumber: r.ReportNumber, SummaryProcedure: r.SummaryProc}
 	if r.JoinedInto != nil {
 		cs.JoinedInto = *r.JoinedInto
+	}
+	if r.SplitFrom != nil {
+		cs.SplitFrom = *r.SplitFrom
 	}
 	if r.OffenceArticle != nil {
 		cs.Offence = &domain.Offence{Article: *r.OffenceArticle, Point: r.OffencePoint}
@@ -121,7 +125,10 @@ func (s *Store) InsertCase(ctx context.Context, cs *domain.Case) error {
 		Stage: string(cs.Stage), ReceivedAt: cs.ReceivedAt, Channel: string(cs.Channel), SourceType: string(cs.SourceType), Summary: cs.Summary,
 		ReporterName: cs.ReporterName, ReporterKind: string(cs.ReporterKind), ReporterContact: cs.ReporterContact,
 		OffenceArticle: art, OffenceClause: cl, OffencePoint: pt, Secret: cs.Secret, Version: cs.Version, CreatedBy: cs.CreatedBy,
-		CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt}
+		CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt, SummaryProc: cs.SummaryProcedure}
+	if cs.SplitFrom != "" {
+		r.SplitFrom = &cs.SplitFrom
+	}
 	db := s.conn(ctx)
 	if err := db.Create(&r).Error; err != nil {
 		return translate(err, "hồ sơ")

@@ -301,6 +301,19 @@ func (s *Store) SetAccusedStatus(ctx context.Context, id string, st domain.Accus
 	return nil
 }
 
+// MoveAccused moves accused and their measures to another case; charges follow the accused.
+func (s *Store) MoveAccused(ctx context.Context, ids []string, caseID string, now time.Time) error {
+	db := s.conn(ctx)
+	res := db.Exec("UPDATE accused SET case_id = ?, version = version + 1, updated_at = ? WHERE id = ANY(?::uuid[])", caseID, now, uuidArray(ids))
+	if res.Error != nil {
+		return translate(res.Error, "bị can")
+	}
+	if int(res.RowsAffected) != len(ids) {
+		return domain.NotFound("bị can")
+	}
+	return translate(db.Exec("UPDATE measures SET case_id = ? WHERE accused_id = ANY(?::uuid[])", caseID, uuidArray(ids)).Error, "biện pháp ngăn chặn")
+}
+
 // InsertCharges records charges in one statement.
 func (s *Store) InsertCharges(ctx context.Context, cs []domain.Charge) error {
 	if len(cs) == 0 {

@@ -193,6 +193,8 @@ type ProcedureStore interface {
 	GetAccused(ctx context.Context, id string) (domain.Accused, error)
 	InsertAccused(ctx context.Context, a domain.Accused) error
 	SetAccusedStatus(ctx context.Context, id string, st domain.AccusedStatus, now time.Time) error
+	// MoveAccused moves accused, with their measures, to another case (tách vụ án).
+	MoveAccused(ctx context.Context, ids []string, caseID string, now time.Time) error
 	InsertCharges(ctx context.Context, cs []domain.Charge) error
 	// EndCharges ends every standing charge of an accused except those brought by keepDecision.
 	EndCharges(ctx context.Context, accusedID, endedBy, keepDecision string) error

@@ -460,8 +460,32 @@ func (s *Procedure) persist(ctx context.Context, p *Principal, cc *caseContext, 
 	if err := s.proc.AdvanceCase(ctx, cs.ID, in.Version, adv, now); err != nil {
 		return nil, err
 	}
+	var split *domain.Case
+	if t.Effect == workflow.EffectSplit {
+		var err error
+		if split, err = s.splitCase(ctx, p, cs, now); err != nil {
+			return nil, err
+		}
+		d.TargetCaseID = split.ID
+	}
 	if err := s.proc.InsertDecision(ctx, &d); err != nil {
 		return nil, err
+	}
+	if split != nil {
+		// The accused separated go with their charges and measures; the new case's record opens
+		// with the same decision, pointing back.
+		if err := s.proc.MoveAccused(ctx, d.AccusedIDs, split.ID, now); err != nil {
+			return nil, err
+		}
+		nd := d
+		nd.ID, nd.CaseID, nd.TargetCaseID, nd.FromStage, nd.ToStage, nd.Seq = mustUUIDv7(), split.ID, cs.ID, split.Stage, split.Stage, 0
+		if err := s.proc.InsertDecision(ctx, &nd); err != nil {
+			return nil, err
+		}
+		if err := s.audit.Record(ctx, p.audit(now, "case.create", "case", split.ID, cs.UnitID, domain.OutcomeSuccess,
+			fmt.Sprintf(`{"number":%q,"code":%q,"split_from":%q}`, split.Number, split.Code, cs.ID))); err != nil {
+			return nil, err
+		}
 	}
 	if newAccused != nil {
 		newAccused.DecisionID = d.ID
@@ -584,6 +608,31 @@ func (s *Procedure) correct(ctx context.Context, p *Principal, cc *caseContext, 
 		return nil, err
 	}
 	return s.outcome(ctx, cc.cs.ID, d.ID)
+}
+
+// splitCase opens the case that a separation (tách vụ án, Điều 170) creates: a case of the same
+// unit, stage, offence and secrecy, numbered in the unit's register for the current year, whose
+// summary says where it comes from. Its team is assigned afterwards by the unit's chief.
+func (s *Procedure) splitCase(ctx context.Context, p *Principal, from *domain.Case, now time.Time) (*domain.Case, error) {
+	year := now.In(VietnamTime).Year()
+	seq, err := s.cases.NextCaseSeq(ctx, from.UnitID, year, domain.KindCase)
+	if err != nil {
+		return nil, err
+	}
+	summary := []rune("Tách từ vụ án " + from.Number + " (" + from.Code + "): " + from.Summary)
+	if len(summary) > domain.MaxSummaryLength {
+		summary = summary[:domain.MaxSummaryLength]
+	}
+	cs := &domain.Case{ID: mustUUIDv7(), Kind: domain.KindCase, UnitID: from.UnitID, UnitPath: from.UnitPath, UnitCode: from.UnitCode, Stage: from.Stage,
+		ReceivedAt: now, Channel: from.Channel, SourceType: domain.SourceSplit, Summary: string(summary), ReporterName: from.ReporterName,
+		ReporterKind: from.ReporterKind, ReporterContact: from.ReporterContact, Offence: from.Offence, Secret: from.Secret, Version: 1,
+		CreatedBy: p.User.ID, CreatedAt: now, UpdatedAt: now, Year: year, Seq: seq, SummaryProcedure: from.SummaryProcedure, SplitFrom: from.ID}
+	cs.Number = fmt.Sprintf("%d/%d/%s", seq, year, domain.KindCase.NumberTag())
+	cs.Code = CaseCode(from.UnitCode, year, domain.KindCase, seq)
+	if err := s.cases.InsertCase(ctx, cs); err != nil {
+		return nil, err
+	}
+	return cs, nil
 }
 
 // setMeasure moves a measure to a status. An end (release, replacement, refusal) is dated by the

@@ -23,6 +23,7 @@ const (
 	DocSupplementaryConcl    domain.DocType = "supplementary_conclusion"   // Bản kết luận điều tra bổ sung
 	DocTransfer              domain.DocType = "case_transfer"              // QĐ chuyển vụ án
 	DocJoinder               domain.DocType = "case_joinder"               // QĐ nhập vụ án
+	DocSeparation            domain.DocType = "case_separation"            // QĐ tách vụ án
 	DocProsecutionExt        domain.DocType = "prosecution_extension"      // QĐ gia hạn thời hạn quyết định việc truy tố
 	DocIndictment            domain.DocType = "indictment"                 // Bản cáo trạng
 	DocReturnSupplementary   domain.DocType = "return_for_supplementary"   // QĐ trả hồ sơ để điều tra bổ sung
@@ -83,6 +84,7 @@ var DocNames = map[domain.DocType]DocName{
 	DocSupplementaryConcl:    {"Bản kết luận điều tra bổ sung", "Conclusion of the supplementary investigation"},
 	DocTransfer:              {"Quyết định chuyển vụ án", "Decision to transfer the case"},
 	DocJoinder:               {"Quyết định nhập vụ án", "Decision to join cases"},
+	DocSeparation:            {"Quyết định tách vụ án", "Decision to separate a case"},
 	DocProsecutionExt:        {"Quyết định gia hạn thời hạn quyết định việc truy tố", "Extension of the prosecution decision period"},
 	DocIndictment:            {"Bản cáo trạng", "Indictment"},
 	DocReturnSupplementary:   {"Quyết định trả hồ sơ để điều tra bổ sung", "Return of the file for supplementary investigation"},

@@ -37,6 +37,7 @@ const (
 	GuardCustodyLength            GuardID = "custody_at_most_3_days"
 	GuardExtendsKind              GuardID = "extends_same_kind"
 	GuardCustodyExtensions        GuardID = "custody_extensions_at_most_two"
+	GuardSplitAccused             GuardID = "split_some_accused"
 )
 
 type guard struct {
@@ -145,6 +146,23 @@ var guards = map[GuardID]guard{
 				return m.Kind == domain.MeasureCustody
 			}
 			return m.Kind == domain.MeasureDetention
+		}},
+	GuardSplitAccused: {"accused_ids", "Điều 170 BLTTHS", "phải chọn bị can được tách sang vụ án mới, và ít nhất một bị can còn lại trong vụ án này", "choose the accused to separate, leaving at least one",
+		func(cs *CaseState, r Request) bool {
+			if len(r.AccusedIDs) == 0 {
+				return false
+			}
+			for _, id := range r.AccusedIDs {
+				if a := cs.AccusedByID(id); a == nil || !a.InCase() {
+					return false
+				}
+			}
+			for _, a := range cs.Accused {
+				if a.InCase() && !slices.Contains(r.AccusedIDs, a.ID) {
+					return true
+				}
+			}
+			return false
 		}},
 	GuardCustodyExtensions: {"measure_id", "Điều 118(2) BLTTHS", "tạm giữ chỉ được gia hạn tối đa hai lần (tổng cộng không quá 9 ngày)", "custody may be extended at most twice (9 days in all)",
 		func(cs *CaseState, r Request) bool {

@@ -19,6 +19,7 @@ const (
 	StepConcludeInvestigation  domain.Step = "conclude_investigation"
 	StepTransfer               domain.Step = "transfer"
 	StepJoin                   domain.Step = "join_into"
+	StepSplit                  domain.Step = "split_case"
 	StepExtendProsecution      domain.Step = "extend_prosecution"
 	StepIndict                 domain.Step = "indict"
 	StepReturnByProcuracy      domain.Step = "return_for_supplementary"
@@ -83,6 +84,7 @@ const (
 	EffectBecomeCase    Effect = "become_case"    // a report becomes a case: it takes a case number
 	EffectTransfer      Effect = "transfer"       // the receiving unit takes over the case
 	EffectJoin          Effect = "join"           // the case is joined into another
+	EffectSplit         Effect = "split"          // some accused are separated into a new case
 	EffectSummaryOn     Effect = "summary_on"     // the summary procedure applies
 	EffectSummaryOff    Effect = "summary_off"    // the summary procedure is cancelled
 	EffectNewAccused    Effect = "new_accused"    // an accused and their charges are recorded
@@ -210,6 +212,9 @@ var Transitions = []Transition{
 	{Step: StepJoin, Subject: domain.SubjectCase, NameVI: "Nhập vào vụ án khác", NameEN: "Join into another case",
 		From: st(domain.StageInvestigation, domain.StageProsecution), To: State(domain.StageJoined), Doc: DocJoinder, Issuers: cqdtVKS,
 		Article: "Điều 170 BLTTHS", Roles: leaders, Guards: []GuardID{GuardJoinTarget}, Effect: EffectJoin},
+	{Step: StepSplit, Subject: domain.SubjectCase, NameVI: "Tách vụ án", NameEN: "Separate some accused into a new case",
+		From: st(domain.StageInvestigation, domain.StageProsecution), Doc: DocSeparation, Issuers: cqdtVKS, Article: "Điều 170 BLTTHS",
+		Roles: leaders, Guards: []GuardID{GuardSplitAccused}, Effect: EffectSplit},
 
 	// Prosecution (truy tố).
 	{Step: StepExtendProsecution, Subject: domain.SubjectCase, NameVI: "Gia hạn thời hạn quyết định việc truy tố", NameEN: "Extend the prosecution period",

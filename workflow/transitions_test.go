@@ -129,7 +129,8 @@ func permissive(s domain.Stage) *CaseState {
 			Measures: []domain.Measure{
 				{ID: "m1", AccusedID: "a1", Kind: domain.MeasureCustody, Status: domain.MeasureActive, StartAt: day0, OrderedEnd: ptr(day0.AddDate(0, 0, 3))},
 				{ID: "m2", AccusedID: "a1", Kind: domain.MeasureDetention, Stage: domain.MeasureForInvestigation, Status: domain.MeasureActive,
-					StartAt: day0.AddDate(0, 0, 4), OrderedEnd: ptr(day0.AddDate(0, 2, 4))}}}}}
+					StartAt: day0.AddDate(0, 0, 4), OrderedEnd: ptr(day0.AddDate(0, 2, 4))}}},
+			{ID: "a2", FullName: "Lê Thị B", Status: domain.AccusedInstituted, OffenceDate: day0}}}
 	for i, step := range []domain.Step{StepConcludeInvestigation, StepBringToTrial, StepPronounce} {
 		cs.Decisions = append(cs.Decisions, domain.Decision{Seq: i + 1, Step: step, Status: domain.DecisionEffective, IssuedOn: day0, FromStage: s, ToStage: s})
 	}
@@ -143,6 +144,9 @@ func requestFor(tr Transition, cs *CaseState) Request {
 	r := Request{Step: tr.Step, Issuer: tr.Issuers[0], IssuedOn: now, EffectiveOn: now, TargetUnitID: 99,
 		TargetCase: &TargetCase{ID: "c2", UnitID: cs.UnitID, Stage: domain.StageInvestigation}, ReturnedBy: ReturnedByJudge,
 		Charges: []ChargeInput{{Article: "173", Clause: 1, Class: domain.ClassLessSerious}}}
+	if tr.Step == StepSplit {
+		r.AccusedIDs = []string{"a2"}
+	}
 	switch tr.Subject {
 	case domain.SubjectAccused:
 		if !tr.FromState(StateNew) {
@@ -353,7 +357,10 @@ func TestGuards(t *testing.T) {
 				addDecision(cs, StepExtendInvestigation, "")
 			}
 		}, domain.StageInvestigation, StepExtendInvestigation, GuardInvestigationLadder},
-		{"no instituted accused", func(cs *CaseState, r *Request) { cs.Accused[0].Status = domain.AccusedSuspended }, domain.StageInvestigation, StepConcludeInvestigation, GuardHasActiveAccused},
+		{"no instituted accused", func(cs *CaseState, r *Request) {
+			cs.Accused[0].Status = domain.AccusedSuspended
+			cs.Accused[1].Status = domain.AccusedTerminated
+		}, domain.StageInvestigation, StepConcludeInvestigation, GuardHasActiveAccused},
 		{"transfer to itself", func(cs *CaseState, r *Request) { r.TargetUnitID = cs.UnitID }, domain.StageInvestigation, StepTransfer, GuardTransferTarget},
 		{"join into itself", func(cs *CaseState, r *Request) { r.TargetCase.ID = cs.ID }, domain.StageInvestigation, StepJoin, GuardJoinTarget},
 		{"join into other unit", func(cs *CaseState, r *Request) { r.TargetCase.UnitID = 8 }, domain.StageInvestigation, StepJoin, GuardJoinTarget},
@@ -390,6 +397,10 @@ func TestGuards(t *testing.T) {
 			cs.Accused[0].Measures[0].ExtensionNo = 2
 			r.Measure.OrderedEnd = ptr(cs.Accused[0].Measures[0].OrderedEnd.AddDate(0, 0, 3))
 		}, domain.StageInvestigation, StepExtendCustody, GuardCustodyExtensions},
+		{"split one of two accused", func(cs *CaseState, r *Request) {}, domain.StageInvestigation, StepSplit, ""},
+		{"split every accused", func(cs *CaseState, r *Request) { r.AccusedIDs = []string{"a1", "a2"} }, domain.StageInvestigation, StepSplit, GuardSplitAccused},
+		{"split nobody", func(cs *CaseState, r *Request) { r.AccusedIDs = nil }, domain.StageInvestigation, StepSplit, GuardSplitAccused},
+		{"split a stranger", func(cs *CaseState, r *Request) { r.AccusedIDs = []string{"zz"} }, domain.StageInvestigation, StepSplit, GuardSplitAccused},
 		{"detention extension of a custody order", func(cs *CaseState, r *Request) { r.MeasureID = "m1" }, domain.StageInvestigation, StepExtendDetention, GuardExtendsKind},
 	}
 	for _, c := range cases {

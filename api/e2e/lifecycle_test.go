@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -345,5 +346,72 @@ func TestCorrectionsApprovalsAndDecisionRead(t *testing.T) {
 	s.ok(v1+"/accused/"+accused+"/measures", ksv, map[string]any{"step": "end_measure", "issuer": "investigating_agency", "issued_on": day, "measure_id": measure})
 	if n := e.count(`SELECT count(*) FROM measures WHERE id = $1 AND status = 'ended' AND ended_at >= start_at AND ended_by IS NOT NULL`, measure); n != 1 {
 		t.Errorf("the released detention is not ended after its start")
+	}
+}
+
+// Separating one of two accused (tách vụ án) opens a new case of the same unit with that accused,
+// their charges and measures; both records show the decision. A superior procuracy's chief may not
+// approve the regional unit's pending decisions (the supervising procuracy approves).
+func TestSplitCaseAndApproverLevel(t *testing.T) {
+	e := newEnv(t)
+	clerk, chief := e.login("hnkv1.thuky").AccessToken, e.login("hnkv1.vientruong").AccessToken
+	body := e.validCase(e.units["VKS-HNI-KV01"].ID)
+	body["kind"], body["source_type"], body["channel"] = "case", "institution_decision", "agency"
+	body["reporter_kind"], body["reporter_name"] = "agency", "Cơ quan CSĐT Công an TP Hà Nội"
+	r := e.send(req{Method: "POST", Path: v1 + "/cases", Token: clerk, Body: body})
+	var cs caseView
+	r.decode(t, &cs)
+	r = e.send(req{Method: "POST", Path: v1 + "/cases/" + cs.ID + "/assignments", Token: chief,
+		Body: map[string]any{"version": cs.Version, "user_id": e.userID("hnkv1.ksv1"), "role": "lead"}})
+	r.decode(t, &cs)
+	s := &story{t: t, e: e, id: cs.ID, version: cs.Version}
+	day := today(e)
+	s.decide(chief, map[string]any{"step": "accept_institution", "issuer": "procuracy", "issued_on": day})
+	var ids []string
+	for _, name := range []string{"Phạm Văn Một", "Phạm Văn Hai"} {
+		o := s.ok(v1+"/cases/"+s.id+"/accused", chief, map[string]any{"issuer": "procuracy", "issued_on": day,
+			"person": map[string]any{"full_name": name, "offence_date": day}, "charges": []map[string]any{{"article": "173", "clause": 2}}})
+		ids = append(ids, o.Accused[len(o.Accused)-1].ID)
+	}
+	// Pending: an order of the investigating agency. The provincial chief may read it but not approve it.
+	end := e.clock.Now().AddDate(0, 1, 0).In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
+	o := s.ok(v1+"/accused/"+ids[1]+"/measures", chief, map[string]any{"step": "order_detention", "issuer": "investigating_agency", "issued_on": day,
+		"measure": map[string]any{"start_at": e.clock.Now().Add(-time.Hour).Format(time.RFC3339), "ordered_end": end}})
+	r = s.post(v1+"/decisions/"+o.Decision.ID+"/approval", e.login("hn.vientruong").AccessToken, map[string]any{"outcome": "approve", "issued_on": day})
+	wantDetail(t, r, http.StatusUnprocessableEntity, "invalid", "outcome", "approver_level")
+	if ee := r.err(t); ee.Error.Details[0].Message == "" || !strings.Contains(string(r.Body), "Điều 119(5) BLTTHS") {
+		t.Errorf("approver_level refusal without the article: %s", r.Body)
+	}
+	s.ok(v1+"/decisions/"+o.Decision.ID+"/approval", chief, map[string]any{"outcome": "approve", "issued_on": day})
+
+	// Separating every accused, or nobody, is refused.
+	wantDetail(t, s.post(v1+"/cases/"+s.id+"/decisions", chief, map[string]any{"step": "split_case", "issuer": "investigating_agency", "issued_on": day,
+		"accused_ids": ids}), http.StatusUnprocessableEntity, "invalid", "accused_ids", "split_some_accused")
+	o = s.decide(chief, map[string]any{"step": "split_case", "issuer": "investigating_agency", "number": "05/QĐ-TVA", "issued_on": day,
+		"accused_ids": []string{ids[1]}})
+	if len(o.Accused) != 1 || o.Accused[0].ID != ids[0] || o.Decision.Step != "split_case" {
+		t.Fatalf("after the split the case keeps %+v", o.Accused)
+	}
+	var tl struct {
+		Case    caseView       `json:"case"`
+		Items   []decisionView `json:"items"`
+		Accused []accusedView  `json:"accused"`
+	}
+	var target struct {
+		TargetCaseID string `json:"target_case_id"`
+	}
+	e.get(v1+"/decisions/"+o.Decision.ID, chief).decode(t, &target)
+	e.get(v1+"/cases/"+target.TargetCaseID+"/timeline", chief).decode(t, &tl)
+	if tl.Case.Stage != "investigation" || tl.Case.Kind != "case" || tl.Case.Unit.ID != cs.Unit.ID || tl.Case.Number == cs.Number {
+		t.Errorf("the separated case: %+v", tl.Case)
+	}
+	if len(tl.Accused) != 1 || tl.Accused[0].ID != ids[1] || len(tl.Accused[0].Measures) != 1 || len(tl.Accused[0].Charges) != 1 {
+		t.Errorf("the separated case's accused: %+v", tl.Accused)
+	}
+	if len(tl.Items) != 1 || tl.Items[0].Step != "split_case" {
+		t.Errorf("the separated case's timeline: %+v", tl.Items)
+	}
+	if n := e.count(`SELECT count(*) FROM cases WHERE id = $1 AND split_from = $2 AND source_type = 'split'`, target.TargetCaseID, s.id); n != 1 {
+		t.Errorf("the separated case does not point back to its origin")
 	}
 }

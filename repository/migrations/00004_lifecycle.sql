@@ -7,7 +7,8 @@
 ALTER TABLE cases
     ADD COLUMN report_number     text    NOT NULL DEFAULT '',
     ADD COLUMN summary_procedure boolean NOT NULL DEFAULT false,
-    ADD COLUMN joined_into       uuid    REFERENCES cases (id);
+    ADD COLUMN joined_into       uuid    REFERENCES cases (id),
+    ADD COLUMN split_from        uuid    REFERENCES cases (id);
 
 -- Cases registered before this migration with kind 'case' sat in
 -- 'investigation'; they keep it. The old catch-all side states map onto the
@@ -170,4 +171,4 @@ DROP TABLE case_decisions;
 DROP FUNCTION case_decisions_append_only();
 DROP TABLE accused;
 ALTER TABLE cases DROP CONSTRAINT cases_stage_known;
-ALTER TABLE cases DROP COLUMN joined_into, DROP COLUMN summary_procedure, DROP COLUMN report_number;
+ALTER TABLE cases DROP COLUMN split_from, DROP COLUMN joined_into, DROP COLUMN summary_procedure, DROP COLUMN report_number;
