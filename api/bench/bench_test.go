@@ -271,3 +271,209 @@ func BenchmarkGetCaseAPI(b *testing.B) {
 		i++
 	}
 }
+
+// busiestCase is the non-secret demo case of the chief's subtree with the most decisions: the
+// heaviest timeline of the demo data.
+func (e *benchEnv) busiestCase(b *testing.B, stage string) (id string, decisions int) {
+	b.Helper()
+	err := e.pool.QueryRow(context.Background(), `SELECT c.id::text, count(d.id) FROM cases c JOIN case_decisions d ON d.case_id = c.id
+		WHERE c.unit_id = ANY($1) AND NOT c.secret AND ($2 = '' OR c.stage = $2) GROUP BY c.id ORDER BY count(d.id) DESC, c.id LIMIT 1`, e.unitIDs, stage).Scan(&id, &decisions)
+	if err != nil {
+		b.Fatalf("busiest case: %v", err)
+	}
+	return id, decisions
+}
+
+// BenchmarkTimelineAPI is GET /api/v1/cases/:id/timeline of the demo case with the most decisions:
+// authentication, scope, the case with parties, team and former units, the accused with charges and
+// measures, the decisions with their derived statuses, the audit row, JSON.
+func BenchmarkTimelineAPI(b *testing.B) {
+	e := setup(b)
+	id, n := e.busiestCase(b, "")
+	rec := e.get("/api/v1/cases/" + id + "/timeline")
+	var tl struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &tl) != nil || len(tl.Items) != n {
+		b.Fatalf("timeline: HTTP %d, %d items, want %d: %.300s", rec.Code, len(tl.Items), n, rec.Body.String())
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if rec := e.get("/api/v1/cases/" + id + "/timeline"); rec.Code != http.StatusOK {
+			b.Fatalf("timeline: HTTP %d", rec.Code)
+		}
+	}
+	b.ReportMetric(float64(n), "decisions")
+}
+
+// BenchmarkTimelineRawPGX reads the same rows with the same statements the store issues, straight
+// through pgx and without the audit row: the floor the timeline is measured against.
+func BenchmarkTimelineRawPGX(b *testing.B) {
+	e := setup(b)
+	id, n := e.busiestCase(b, "")
+	ctx := context.Background()
+	count := func(q string, args ...any) (int, error) {
+		rows, err := e.pool.Query(ctx, q, args...)
+		if err != nil {
+			return 0, err
+		}
+		defer rows.Close()
+		k := 0
+		for rows.Next() {
+			if _, err := rows.Values(); err != nil {
+				return 0, err
+			}
+			k++
+		}
+		return k, rows.Err()
+	}
+	read := func() (int, error) {
+		var accused []string
+		for _, q := range []string{
+			`SELECT c.*, u.path::text, u.code FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.id = $1`,
+			`SELECT * FROM case_parties WHERE case_id = $1 ORDER BY created_at, id`,
+			`SELECT a.*, us.full_name FROM case_assignments a JOIN users us ON us.id = a.user_id WHERE a.case_id = $1 ORDER BY a.assigned_at, a.id`,
+			`SELECT DISTINCT u.id, u.path::text FROM case_unit_history h JOIN units u ON u.id = h.unit_id WHERE h.case_id = $1 ORDER BY u.id`,
+		} {
+			if _, err := count(q, id); err != nil {
+				return 0, err
+			}
+		}
+		rows, err := e.pool.Query(ctx, `SELECT id::text FROM accused WHERE case_id = $1 ORDER BY created_at, id`, id)
+		if err != nil {
+			return 0, err
+		}
+		for rows.Next() {
+			var a string
+			if err := rows.Scan(&a); err != nil {
+				return 0, err
+			}
+			accused = append(accused, a)
+		}
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
+		for _, q := range []string{`SELECT * FROM charges WHERE accused_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+			`SELECT * FROM measures WHERE accused_id = ANY($1::uuid[]) ORDER BY start_at, created_at, id`} {
+			if _, err := count(q, accused); err != nil {
+				return 0, err
+			}
+		}
+		return count(`SELECT d.*, (SELECT a.outcome FROM case_decisions a WHERE a.decides_id = d.id),
+			EXISTS (SELECT 1 FROM case_decisions s WHERE s.supersedes_id = d.id) FROM case_decisions d WHERE d.case_id = $1 ORDER BY d.seq`, id)
+	}
+	if got, err := read(); err != nil || got != n {
+		b.Fatalf("raw timeline: %d decisions, want %d: %v", got, n, err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := read(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n), "decisions")
+}
+
+// BenchmarkRecordDecisionAPI is POST /api/v1/cases/:id/decisions of a step the table allows again
+// and again (the court's decision to bring a case to trial), by the regional chief: the case row
+// locked and advanced, the state loaded and judged by the transition table, the decision and the
+// audit row written, the outcome read back.
+func BenchmarkRecordDecisionAPI(b *testing.B) {
+	e := setup(b)
+	id, _ := e.busiestCase(b, "first_instance")
+	tok := e.login(b, "hnkv1.vientruong")
+	version := func() int {
+		var v int
+		if err := e.pool.QueryRow(context.Background(), `SELECT version FROM cases WHERE id = $1`, id).Scan(&v); err != nil {
+			b.Fatal(err)
+		}
+		return v
+	}
+	v := version()
+	day := time.Now().In(service.VietnamTime).Format(time.DateOnly)
+	post := func() int {
+		body := fmt.Sprintf(`{"version":%d,"step":"bring_to_trial","issuer":"court","number":"99/QĐXX","issued_on":%q}`, v, day)
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/cases/"+id+"/decisions", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		e.handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusCreated {
+			b.Fatalf("record: HTTP %d: %.300s", rec.Code, rec.Body.String())
+		}
+		v++
+		return rec.Code
+	}
+	post()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		post()
+	}
+}
+
+// BenchmarkRecordDecisionRawPGX writes what a decision minimally is, with the same statements'
+// shape, through pgx: lock and advance the case row, append the decision with the next sequence
+// number. No state is read or judged and no audit row is chained: the floor for the API.
+func BenchmarkRecordDecisionRawPGX(b *testing.B) {
+	e := setup(b)
+	id, _ := e.busiestCase(b, "first_instance")
+	ctx := context.Background()
+	var unit int64
+	var userID string
+	if err := e.pool.QueryRow(ctx, `SELECT unit_id FROM cases WHERE id = $1`, id).Scan(&unit); err != nil {
+		b.Fatal(err)
+	}
+	if err := e.pool.QueryRow(ctx, `SELECT id::text FROM users WHERE username = 'hnkv1.vientruong'`).Scan(&userID); err != nil {
+		b.Fatal(err)
+	}
+	write := func() error {
+		tx, err := e.pool.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx) //nolint:errcheck // a committed transaction ignores the rollback
+		var v int
+		if err := tx.QueryRow(ctx, `SELECT version FROM cases WHERE id = $1 FOR UPDATE`, id).Scan(&v); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2`, id, v); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO case_decisions (id, case_id, seq, step, doc_type, number, issuer, issued_on, effective_on, from_stage, to_stage,
+			unit_id, recorded_by, recorded_at) VALUES (gen_random_uuid(), $1, (SELECT coalesce(max(seq), 0) + 1 FROM case_decisions WHERE case_id = $1),
+			'bring_to_trial', 'trial_decision', '99/QĐXX', 'court', current_date, current_date, 'first_instance', 'first_instance', $2, $3, now())`,
+			id, unit, userID); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	}
+	if err := write(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := write(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// login returns an access token for a demo user.
+func (e *benchEnv) login(b *testing.B, username string) string {
+	b.Helper()
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/login", strings.NewReader(fmt.Sprintf(`{"username":%q,"password":%q}`, username, benchPassword)))
+	req.Header.Set("Content-Type", "application/json")
+	e.handler.ServeHTTP(rec, req)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &tok) != nil || tok.AccessToken == "" {
+		b.Fatalf("login as %s: HTTP %d %s", username, rec.Code, rec.Body.String())
+	}
+	return tok.AccessToken
+}
