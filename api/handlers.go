@@ -297,22 +297,26 @@ func (s *Server) updateUnit(c *gin.Context) {
 
 // --- users and grants ---
 
+// unitPage reads the unit and page parameters of the offset-paged lists: unit_id,
+// include_subunits, limit and offset.
+func unitPage(c *gin.Context, subunitsByDefault bool) (unitID *int64, subunits bool, limit, offset int, err error) {
+	if unitID, err = queryInt64(c, "unit_id"); err != nil {
+		return
+	}
+	if subunits, err = queryBool(c, "include_subunits", subunitsByDefault); err != nil {
+		return
+	}
+	if limit, err = queryInt(c, "limit", domain.DefaultPageSize); err != nil {
+		return
+	}
+	offset, err = queryInt(c, "offset", 0)
+	return
+}
+
 func (s *Server) listUsers(c *gin.Context) {
 	var f service.UserFilter
 	var err error
-	if f.UnitID, err = queryInt64(c, "unit_id"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.IncludeSubunits, err = queryBool(c, "include_subunits", false); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.Limit, err = queryInt(c, "limit", domain.DefaultPageSize); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.Offset, err = queryInt(c, "offset", 0); err != nil {
+	if f.UnitID, f.IncludeSubunits, f.Limit, f.Offset, err = unitPage(c, false); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -350,8 +350,9 @@ func (s *Server) writeOutcome(c *gin.Context, status int, o *service.DecisionOut
 
 // recordDecision decodes a decision, lets the handler fix the parts the route implies and name
 // the case, and records it. The body is read first, so a malformed request is a 400 whatever it
-// points at.
-func (s *Server) recordDecision(c *gin.Context, fix func(*service.DecisionInput) (caseID string, err error)) {
+// points at. A route may also answer by itself (fix returns done), as the suspect registration
+// does.
+func (s *Server) recordDecision(c *gin.Context, fix func(*service.DecisionInput) (caseID string, done bool, err error)) {
 	var in decisionInputJSON
 	if err := decodeJSON(c, &in); err != nil {
 		s.fail(c, err)
@@ -365,9 +366,12 @@ func (s *Server) recordDecision(c *gin.Context, fix func(*service.DecisionInput)
 		s.fail(c, err)
 		return
 	}
-	caseID, err := fix(&di)
+	caseID, done, err := fix(&di)
 	if err != nil {
 		s.fail(c, err)
+		return
+	}
+	if done {
 		return
 	}
 	out, err := s.Procedure.Record(c.Request.Context(), principal(c), caseID, di)
@@ -379,7 +383,7 @@ func (s *Server) recordDecision(c *gin.Context, fix func(*service.DecisionInput)
 }
 
 func (s *Server) createDecision(c *gin.Context) {
-	s.recordDecision(c, func(*service.DecisionInput) (string, error) { return c.Param("id"), nil })
+	s.recordDecision(c, func(*service.DecisionInput) (string, bool, error) { return c.Param("id"), false, nil })
 }
 
 func (s *Server) getDecision(c *gin.Context) {
@@ -392,73 +396,54 @@ func (s *Server) getDecision(c *gin.Context) {
 	c.JSON(http.StatusOK, toDecisionJSON(d))
 }
 
-// createAccused institutes an accused (QĐ khởi tố bị can) or, with no step, registers a person
-// held before institution.
+// createAccused institutes an accused (QĐ khởi tố bị can) or, with no step, issuer, charges or
+// accused named, registers a person held before institution.
 func (s *Server) createAccused(c *gin.Context) {
-	var in decisionInputJSON
-	if err := decodeJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if in.Version == 0 {
-		in.Version = ifMatchVersion(c)
-	}
-	di, err := in.toService()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if di.Step == "" && in.Issuer == "" && len(in.Charges) == 0 && len(in.AccusedIDs) == 0 {
-		if di.Person == nil {
-			s.fail(c, domain.Invalid("person", "required", "phải nhập thông tin người bị tạm giữ"))
-			return
+	s.recordDecision(c, func(di *service.DecisionInput) (string, bool, error) {
+		if di.Step == "" && di.Issuer == "" && len(di.Charges) == 0 && len(di.AccusedIDs) == 0 {
+			if di.Person == nil {
+				return "", false, domain.Invalid("person", "required", "phải nhập thông tin người bị tạm giữ")
+			}
+			out, err := s.Procedure.RegisterSuspect(c.Request.Context(), principal(c), c.Param("id"), di.Version, *di.Person)
+			if err != nil {
+				return "", false, err
+			}
+			s.writeOutcome(c, http.StatusCreated, out)
+			return "", true, nil
 		}
-		out, err := s.Procedure.RegisterSuspect(c.Request.Context(), principal(c), c.Param("id"), di.Version, *di.Person)
-		if err != nil {
-			s.fail(c, err)
-			return
+		if di.Step == "" {
+			di.Step = workflow.StepInstituteAccused
 		}
-		s.writeOutcome(c, http.StatusCreated, out)
-		return
-	}
-	if di.Step == "" {
-		di.Step = workflow.StepInstituteAccused
-	}
-	if di.Step != workflow.StepInstituteAccused {
-		s.fail(c, domain.Invalid("step", "route", "đường dẫn này chỉ ghi nhận quyết định khởi tố bị can (institute_accused)"))
-		return
-	}
-	out, err := s.Procedure.Record(c.Request.Context(), principal(c), c.Param("id"), di)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	s.writeOutcome(c, http.StatusCreated, out)
+		if di.Step != workflow.StepInstituteAccused {
+			return "", false, domain.Invalid("step", "route", "đường dẫn này chỉ ghi nhận quyết định khởi tố bị can (institute_accused)")
+		}
+		return c.Param("id"), false, nil
+	})
 }
 
 // accusedRoute records a step about one accused, on that accused's case.
 func (s *Server) accusedRoute(allowed func(workflow.Transition) bool, def domain.Step, msg string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		s.recordDecision(c, func(di *service.DecisionInput) (string, error) {
+		s.recordDecision(c, func(di *service.DecisionInput) (string, bool, error) {
 			caseID, err := s.Procedure.AccusedCase(c.Request.Context(), principal(c), c.Param("id"))
 			if err != nil {
-				return "", err
+				return "", false, err
 			}
 			if di.Step == "" {
 				if def == "" {
-					return "", domain.Invalid("step", "required", msg)
+					return "", false, domain.Invalid("step", "required", msg)
 				}
 				di.Step = def
 			}
 			t, ok := workflow.ByStep(di.Step)
 			if !ok || !allowed(t) {
-				return "", domain.Invalid("step", "route", msg)
+				return "", false, domain.Invalid("step", "route", msg)
 			}
 			if len(di.AccusedIDs) > 0 && (len(di.AccusedIDs) != 1 || di.AccusedIDs[0] != c.Param("id")) {
-				return "", domain.Invalid("accused_ids", "route", "accused_ids phải trùng với bị can trong đường dẫn")
+				return "", false, domain.Invalid("accused_ids", "route", "accused_ids phải trùng với bị can trong đường dẫn")
 			}
 			di.AccusedIDs = []string{c.Param("id")}
-			return caseID, nil
+			return caseID, false, nil
 		})
 	}
 }
@@ -511,19 +496,7 @@ type pendingJSON struct {
 func (s *Server) listApprovals(c *gin.Context) {
 	var f service.ApprovalFilter
 	var err error
-	if f.UnitID, err = queryInt64(c, "unit_id"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.IncludeSubunits, err = queryBool(c, "include_subunits", true); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.Limit, err = queryInt(c, "limit", domain.DefaultPageSize); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.Offset, err = queryInt(c, "offset", 0); err != nil {
+	if f.UnitID, f.IncludeSubunits, f.Limit, f.Offset, err = unitPage(c, true); err != nil {
 		s.fail(c, err)
 		return
 	}

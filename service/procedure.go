@@ -225,6 +225,21 @@ func (s *Procedure) governingClass(cs *domain.Case, accused []domain.Accused) do
 	return ""
 }
 
+// begin opens a write on a case inside the caller's transaction: the case locked and loaded, a
+// case the caller may not read reported as not found (what names it), and the caller's grants for
+// the action seen from the case. No grants means the caller may read but not act.
+func (s *Procedure) begin(ctx context.Context, p *Principal, caseID string, act domain.Action, what string) (*caseContext, workflow.Actor, error) {
+	cc, err := s.load(ctx, caseID, true)
+	if err != nil {
+		return nil, workflow.Actor{}, err
+	}
+	if !s.authz.Scope(p, domain.ActCaseRead).PermitsCase(cc.cs.Ref(p.User.ID)) {
+		return nil, workflow.Actor{}, domain.NotFound(what)
+	}
+	actor, err := s.actor(ctx, p, act, cc.cs)
+	return cc, actor, err
+}
+
 // actor turns the caller's scope for an action into the grants the transition table judges.
 func (s *Procedure) actor(ctx context.Context, p *Principal, act domain.Action, cs *domain.Case) (workflow.Actor, error) {
 	ref := cs.Ref(p.User.ID)
@@ -259,14 +274,7 @@ func (s *Procedure) Record(ctx context.Context, p *Principal, caseID string, in 
 	var denied *domain.Case
 	var deniedErr error = domain.Forbidden("bạn không có quyền ghi nhận quyết định tố tụng cho hồ sơ này")
 	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
-		cc, err := s.load(ctx, caseID, true)
-		if err != nil {
-			return err
-		}
-		if !s.authz.Scope(p, domain.ActCaseRead).PermitsCase(cc.cs.Ref(p.User.ID)) {
-			return domain.NotFound("hồ sơ")
-		}
-		actor, err := s.actor(ctx, p, domain.ActCaseDecide, cc.cs)
+		cc, actor, err := s.begin(ctx, p, caseID, domain.ActCaseDecide, "hồ sơ")
 		if err != nil {
 			return err
 		}
@@ -726,14 +734,7 @@ func (s *Procedure) RegisterSuspect(ctx context.Context, p *Principal, caseID st
 	}
 	var out *DecisionOutcome
 	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
-		cc, err := s.load(ctx, caseID, true)
-		if err != nil {
-			return err
-		}
-		if !s.authz.Scope(p, domain.ActCaseRead).PermitsCase(cc.cs.Ref(p.User.ID)) {
-			return domain.NotFound("hồ sơ")
-		}
-		actor, err := s.actor(ctx, p, domain.ActCaseDecide, cc.cs)
+		cc, actor, err := s.begin(ctx, p, caseID, domain.ActCaseDecide, "hồ sơ")
 		if err != nil {
 			return err
 		}
@@ -808,14 +809,7 @@ func (s *Procedure) Decide(ctx context.Context, p *Principal, decisionID string,
 		if err != nil {
 			return err
 		}
-		cc, err := s.load(ctx, pd.CaseID, true)
-		if err != nil {
-			return err
-		}
-		if !s.authz.Scope(p, domain.ActCaseRead).PermitsCase(cc.cs.Ref(p.User.ID)) {
-			return domain.NotFound("quyết định")
-		}
-		actor, err := s.actor(ctx, p, domain.ActCaseApprove, cc.cs)
+		cc, actor, err := s.begin(ctx, p, pd.CaseID, domain.ActCaseApprove, "quyết định")
 		if err != nil {
 			return err
 		}
