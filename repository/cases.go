@@ -334,15 +334,11 @@ func (s *Store) ListCases(ctx context.Context, scope domain.Scope, f domain.Case
 	}
 	conds := []string{where}
 	if f.UnitID != nil {
-		if f.IncludeSubunits {
-			ids, err := s.scopeUnitIDs(ctx, []domain.ScopeEntry{{UnitID: *f.UnitID, UnitPath: s.unitPathOf(ctx, *f.UnitID), Subtree: true}})
-			if err != nil {
-				return domain.CasePage{}, err
-			}
-			conds, args = append(conds, "c.unit_id = ANY(?)"), append(args, int64Array(ids))
-		} else {
-			conds, args = append(conds, "c.unit_id = ?"), append(args, *f.UnitID)
+		cond, arg, err := s.unitFilter(ctx, *f.UnitID, f.IncludeSubunits)
+		if err != nil {
+			return domain.CasePage{}, err
 		}
+		conds, args = append(conds, cond), append(args, arg)
 	}
 	if f.Stage != nil {
 		conds, args = append(conds, "c.stage = ?"), append(args, string(*f.Stage))
@@ -388,6 +384,18 @@ func (s *Store) ListCases(ctx context.Context, scope domain.Scope, f domain.Case
 		page.NextCursor = &domain.CaseCursor{ReceivedAt: last.ReceivedAt, ID: last.ID}
 	}
 	return page, nil
+}
+
+// unitFilter narrows cases c to one unit or, with subunits, to its subtree.
+func (s *Store) unitFilter(ctx context.Context, unitID int64, subunits bool) (string, any, error) {
+	if !subunits {
+		return "c.unit_id = ?", unitID, nil
+	}
+	ids, err := s.scopeUnitIDs(ctx, []domain.ScopeEntry{{UnitID: unitID, UnitPath: s.unitPathOf(ctx, unitID), Subtree: true}})
+	if err != nil {
+		return "", nil, err
+	}
+	return "c.unit_id = ANY(?)", int64Array(ids), nil
 }
 
 func (s *Store) unitPathOf(ctx context.Context, id int64) domain.UnitPath {

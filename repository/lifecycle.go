@@ -422,15 +422,11 @@ func (s *Store) ListPendingApprovals(ctx context.Context, scope domain.Scope, f 
 	}
 	conds := []string{where, "d.requires_approval", "NOT EXISTS (SELECT 1 FROM case_decisions x WHERE x.decides_id = d.id)"}
 	if f.UnitID != nil {
-		if f.IncludeSubunits {
-			ids, err := s.scopeUnitIDs(ctx, []domain.ScopeEntry{{UnitID: *f.UnitID, UnitPath: s.unitPathOf(ctx, *f.UnitID), Subtree: true}})
-			if err != nil {
-				return nil, 0, err
-			}
-			conds, args = append(conds, "c.unit_id = ANY(?)"), append(args, int64Array(ids))
-		} else {
-			conds, args = append(conds, "c.unit_id = ?"), append(args, *f.UnitID)
+		cond, arg, err := s.unitFilter(ctx, *f.UnitID, f.IncludeSubunits)
+		if err != nil {
+			return nil, 0, err
 		}
+		conds, args = append(conds, cond), append(args, arg)
 	}
 	from := " FROM case_decisions d JOIN cases c ON c.id = d.case_id JOIN units u ON u.id = c.unit_id WHERE " + strings.Join(conds, " AND ")
 	db := s.conn(ctx)
