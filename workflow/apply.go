@@ -190,6 +190,16 @@ func applyTo(res *Result, cs *CaseState, t Transition, req Request, pending bool
 		if t.To != "" && !pending {
 			res.To = domain.Stage(t.To)
 		}
+		if res.To == domain.StageTerminated {
+			// Terminating the case terminates it as to every accused and cancels the preventive
+			// measures still in force (Điều 230(1), 248(1), 282 BLTTHS).
+			for _, a := range cs.Accused {
+				if a.Status == domain.AccusedInstituted || a.Status == domain.AccusedSuspended || a.Status == domain.AccusedPending {
+					res.AccusedTo[a.ID] = domain.AccusedTerminated
+				}
+				endMeasures(res, a)
+			}
+		}
 	case domain.SubjectAccused:
 		ids := req.AccusedIDs
 		if t.FromState(StateNew) && len(ids) == 0 {
@@ -201,6 +211,11 @@ func applyTo(res *Result, cs *CaseState, t Transition, req Request, pending bool
 				res.AccusedTo[id] = domain.AccusedPending
 			case !pending && t.To != "":
 				res.AccusedTo[id] = domain.AccusedStatus(t.To)
+			}
+			if !pending && t.Step == StepTerminateAccused {
+				if a := cs.AccusedByID(id); a != nil {
+					endMeasures(res, *a)
+				}
 			}
 		}
 	case domain.SubjectMeasure:
@@ -216,6 +231,18 @@ func applyTo(res *Result, cs *CaseState, t Transition, req Request, pending bool
 			res.MeasureTo[req.MeasureID] = domain.MeasureEnded
 		case t.To != "":
 			res.MeasureTo[req.MeasureID] = domain.MeasureStatus(t.To)
+		}
+	}
+}
+
+// endMeasures ends every measure of an accused that is in force or awaiting approval.
+func endMeasures(res *Result, a domain.Accused) {
+	for _, m := range a.Measures {
+		switch m.Status {
+		case domain.MeasureActive:
+			res.MeasureTo[m.ID] = domain.MeasureEnded
+		case domain.MeasurePending:
+			res.MeasureTo[m.ID] = domain.MeasureRefused
 		}
 	}
 }

@@ -86,3 +86,29 @@ func TestCustodyDaysCredited(t *testing.T) {
 		t.Errorf("no measures: %d", got)
 	}
 }
+
+// Termination of the case, or as to one accused, ends the measures in force (Điều 230(1), 248(1)).
+func TestTerminationEndsMeasures(t *testing.T) {
+	chief := chiefAt(domain.LevelRegional)
+	cs := permissive(domain.StageInvestigation)
+	res, err := Apply(cs, Request{Step: StepTerminateInvestigation, Issuer: domain.IssuerInvestigation, IssuedOn: now}, chief, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.To != domain.StageTerminated || res.AccusedTo["a1"] != domain.AccusedTerminated || res.AccusedTo["a2"] != domain.AccusedTerminated ||
+		res.MeasureTo["m1"] != domain.MeasureEnded || res.MeasureTo["m2"] != domain.MeasureEnded {
+		t.Fatalf("termination: %+v", res)
+	}
+	res, err = Apply(cs, Request{Step: StepTerminateAccused, Issuer: domain.IssuerInvestigation, IssuedOn: now, AccusedIDs: []string{"a1"}}, chief, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.To != domain.StageInvestigation || res.AccusedTo["a1"] != domain.AccusedTerminated || len(res.MeasureTo) != 2 || res.AccusedTo["a2"] != "" {
+		t.Fatalf("termination as to a1: %+v", res)
+	}
+	// A suspension changes no measure.
+	res, err = Apply(cs, Request{Step: StepSuspendInvestigation, Issuer: domain.IssuerInvestigation, IssuedOn: now}, chief, now)
+	if err != nil || len(res.MeasureTo) != 0 || len(res.AccusedTo) != 0 {
+		t.Fatalf("suspension: %+v %v", res, err)
+	}
+}

@@ -21,7 +21,10 @@ func LifecycleMarkdown() string {
 	b.WriteString("(`POST /api/v1/cases/{id}/decisions`). A step may be recorded only by the roles listed, at the case's own unit\n")
 	b.WriteString("unless a unit level is named, and only when its guards hold; a refusal names the guard and the article.\n")
 	b.WriteString("Decisions issued by the investigating agency that the law submits to the procuracy (marked *approval*) arrive\n")
-	b.WriteString("as pending and take effect only when the procuracy approves them (`POST /api/v1/decisions/{id}/approval`).\n\n")
+	b.WriteString("as pending and take effect only when the procuracy approves them (`POST /api/v1/decisions/{id}/approval`).\n")
+	b.WriteString("Terminating a case terminates it as to every accused and ends the preventive measures in force; terminating it\n")
+	b.WriteString("as to one accused ends that person's measures (Điều 230(1), 248(1), 282). A correction (`supersedes_id`) records\n")
+	b.WriteString("the document again with corrected data and takes no step.\n\n")
 	for _, subj := range []domain.Subject{domain.SubjectCase, domain.SubjectAccused, domain.SubjectMeasure} {
 		title := map[domain.Subject]string{domain.SubjectCase: "Case stages (giai đoạn tố tụng)",
 			domain.SubjectAccused: "Accused (bị can)", domain.SubjectMeasure: "Preventive measures (biện pháp ngăn chặn)"}[subj]
