@@ -403,6 +403,16 @@ func TestGuards(t *testing.T) {
 		{"split a stranger", func(cs *CaseState, r *Request) { r.AccusedIDs = []string{"zz"} }, domain.StageInvestigation, StepSplit, GuardSplitAccused},
 		{"detention extension of a custody order", func(cs *CaseState, r *Request) { r.MeasureID = "m1" }, domain.StageInvestigation, StepExtendDetention, GuardExtendsKind},
 	}
+	// Every guard of the table is shown refusing at least once.
+	refused := map[GuardID]bool{}
+	for _, c := range cases {
+		refused[c.fail] = true
+	}
+	for id := range guards {
+		if !refused[id] {
+			t.Errorf("guard %s has no refusing case in this table", id)
+		}
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cs := permissive(c.stage)
