@@ -264,21 +264,9 @@ func TestTheftCaseFromReportToAppeal(t *testing.T) {
 // order carries no end.
 func TestCorrectionsApprovalsAndDecisionRead(t *testing.T) {
 	e := newEnv(t)
-	clerk, chief, ksv := e.login("hnkv1.thuky").AccessToken, e.login("hnkv1.vientruong").AccessToken, e.login("hnkv1.ksv1").AccessToken
-	body := e.validCase(e.units["VKS-HNI-KV01"].ID)
-	body["kind"], body["source_type"], body["channel"] = "case", "institution_decision", "agency"
-	body["reporter_kind"], body["reporter_name"] = "agency", "Cơ quan CSĐT Công an TP Hà Nội"
-	body["offence"] = map[string]any{"article": 173, "clause": 1}
-	r := e.send(req{Method: "POST", Path: v1 + "/cases", Token: clerk, Body: body})
-	if r.Status != http.StatusCreated {
-		t.Fatalf("register: %d %s", r.Status, r.Body)
-	}
-	var cs caseView
-	r.decode(t, &cs)
-	r = e.send(req{Method: "POST", Path: v1 + "/cases/" + cs.ID + "/assignments", Token: chief,
-		Body: map[string]any{"version": cs.Version, "user_id": e.userID("hnkv1.ksv1"), "role": "lead"}})
-	r.decode(t, &cs)
-	s := &story{t: t, e: e, id: cs.ID, version: cs.Version}
+	tm := loginKV1(e)
+	chief, ksv := tm.chief, tm.ksv
+	s := newStory(t, e, tm, asInstitutedCase)
 	day := today(e)
 	accept := s.decide(chief, map[string]any{"step": "accept_institution", "issuer": "procuracy", "number": "20/QĐ-VKS", "issued_on": day})
 
@@ -354,17 +342,11 @@ func TestCorrectionsApprovalsAndDecisionRead(t *testing.T) {
 // approve the regional unit's pending decisions (the supervising procuracy approves).
 func TestSplitCaseAndApproverLevel(t *testing.T) {
 	e := newEnv(t)
-	clerk, chief := e.login("hnkv1.thuky").AccessToken, e.login("hnkv1.vientruong").AccessToken
-	body := e.validCase(e.units["VKS-HNI-KV01"].ID)
-	body["kind"], body["source_type"], body["channel"] = "case", "institution_decision", "agency"
-	body["reporter_kind"], body["reporter_name"] = "agency", "Cơ quan CSĐT Công an TP Hà Nội"
-	r := e.send(req{Method: "POST", Path: v1 + "/cases", Token: clerk, Body: body})
+	tm := loginKV1(e)
+	chief := tm.chief
+	s := newStory(t, e, tm, asInstitutedCase)
 	var cs caseView
-	r.decode(t, &cs)
-	r = e.send(req{Method: "POST", Path: v1 + "/cases/" + cs.ID + "/assignments", Token: chief,
-		Body: map[string]any{"version": cs.Version, "user_id": e.userID("hnkv1.ksv1"), "role": "lead"}})
-	r.decode(t, &cs)
-	s := &story{t: t, e: e, id: cs.ID, version: cs.Version}
+	e.get(v1+"/cases/"+s.id, chief).decode(t, &cs)
 	day := today(e)
 	s.decide(chief, map[string]any{"step": "accept_institution", "issuer": "procuracy", "issued_on": day})
 	var ids []string
@@ -377,7 +359,7 @@ func TestSplitCaseAndApproverLevel(t *testing.T) {
 	end := e.clock.Now().AddDate(0, 1, 0).In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
 	o := s.ok(v1+"/accused/"+ids[1]+"/measures", chief, map[string]any{"step": "order_detention", "issuer": "investigating_agency", "issued_on": day,
 		"measure": map[string]any{"start_at": e.clock.Now().Add(-time.Hour).Format(time.RFC3339), "ordered_end": end}})
-	r = s.post(v1+"/decisions/"+o.Decision.ID+"/approval", e.login("hn.vientruong").AccessToken, map[string]any{"outcome": "approve", "issued_on": day})
+	r := s.post(v1+"/decisions/"+o.Decision.ID+"/approval", e.login("hn.vientruong").AccessToken, map[string]any{"outcome": "approve", "issued_on": day})
 	wantDetail(t, r, http.StatusUnprocessableEntity, "invalid", "outcome", "approver_level")
 	if ee := r.err(t); ee.Error.Details[0].Message == "" || !strings.Contains(string(r.Body), "Điều 119(5) BLTTHS") {
 		t.Errorf("approver_level refusal without the article: %s", r.Body)
@@ -414,4 +396,11 @@ func TestSplitCaseAndApproverLevel(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM cases WHERE id = $1 AND split_from = $2 AND source_type = 'split'`, target.TargetCaseID, s.id); n != 1 {
 		t.Errorf("the separated case does not point back to its origin")
 	}
+}
+
+// asInstitutedCase turns the story's registration into a case received with the investigating
+// agency's decision to institute it.
+func asInstitutedCase(body map[string]any) {
+	body["kind"], body["source_type"], body["channel"] = "case", "institution_decision", "agency"
+	body["reporter_kind"], body["reporter_name"] = "agency", "Cơ quan CSĐT Công an TP Hà Nội"
 }
