@@ -255,6 +255,7 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"PersonInput":           personJSON{},
 		"MeasureInput":          measureInputJSON{},
 		"ApprovalInput":         approvalInputJSON{},
+		"CalendarDayInput":      calendarDayInputJSON{},
 	}
 	for name, v := range cases {
 		sr := doc.Components.Schemas[name]
@@ -292,6 +293,7 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"POST /api/v1/accused/{id}/charges":    "AccusedDecisionInput",
 		"POST /api/v1/accused/{id}/measures":   "DecisionInput",
 		"POST /api/v1/decisions/{id}/approval": "ApprovalInput",
+		"PUT /api/v1/calendar/{date}":          "CalendarDayInput",
 	}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -423,6 +425,7 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"DecisionOutcome":    decisionOutcomeJSON{},
 		"Timeline":           timelineJSON{},
 		"PendingApproval":    pendingJSON{},
+		"CalendarDay":        calendarDayJSON{},
 	}
 	for name, v := range shapes {
 		sr := doc.Components.Schemas[name]
@@ -472,6 +475,12 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 	for _, tr := range workflow.Transitions {
 		validateSample(t, doc, "Transition", toTransitionJSON(tr))
 	}
+	cal := workflow.NewCalendar(workflow.DefaultCalendarDays(), true)
+	var days []calendarDayJSON
+	for _, d := range workflow.DefaultCalendarDays() {
+		days = append(days, toCalendarDayJSON(d, cal.IsDayOff(d.Date)))
+	}
+	validateSample(t, doc, "CalendarDayList", gin.H{"items": days, "total": len(days)})
 }
 
 // validateSample marshals a real DTO and checks it against the named component schema.
@@ -703,6 +712,7 @@ func TestOpenAPIEnumsMatchDomain(t *testing.T) {
 		"UnitLevel":       want(strs(domain.UnitLevels)...),
 		"Channel":         want(strs(domain.Channels)...),
 		"PartyRole":       want(strs(domain.PartyRoles)...),
+		"DayKind":         want(strs(domain.DayKinds)...),
 	}
 	for name, w := range cases {
 		sr := doc.Components.Schemas[name]

@@ -39,7 +39,7 @@ type Route struct {
 type Deps struct {
 	Log *slog.Logger
 	JWT *JWT
-	// Services are the use cases; their fields (Auth, Cases, Admin, Audit, Procedure) are
+	// Services are the use cases; their fields (Auth, Cases, Admin, Audit, Procedure, Calendar) are
 	// promoted onto Deps and Server.
 	*service.Services
 	Auditor service.Auditor
@@ -168,6 +168,9 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Path: v1 + "/decisions/:id/approval", Rule: Rule(domain.ActCaseApprove), handler: s.decideApproval},
 		{Method: "GET", Path: v1 + "/workflow/transitions", Rule: RuleAuthenticated, handler: s.listTransitions},
 		{Method: "GET", Path: v1 + "/penal-code", Rule: RuleAuthenticated, handler: s.listPenalCode},
+		{Method: "GET", Path: v1 + "/calendar", Rule: RuleAuthenticated, handler: s.listCalendar},
+		{Method: "PUT", Path: v1 + "/calendar/:date", Rule: Rule(domain.ActCalendarManage), handler: s.putCalendarDay},
+		{Method: "DELETE", Path: v1 + "/calendar/:date", Rule: Rule(domain.ActCalendarManage), handler: s.deleteCalendarDay},
 
 		{Method: "GET", Path: v1 + "/audit", Rule: Rule(domain.ActAuditRead), handler: s.listAudit},
 	}

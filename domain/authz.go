@@ -18,11 +18,14 @@ const (
 	ActUserManage     Action = "user.manage"
 	ActGrantManage    Action = "grant.manage"
 	ActAuditRead      Action = "audit.read"
+	// ActCalendarManage edits the legal calendar (lịch nghỉ lễ, Tết) the deadline engine counts
+	// by. The calendar is national, so the grant's unit does not matter: any reach will do.
+	ActCalendarManage Action = "calendar.manage"
 )
 
 // Actions lists every action, for documentation and the authorization matrix test.
 var Actions = []Action{ActCaseCreate, ActCaseRead, ActCaseUpdate, ActCaseAssign, ActCaseReadSecret, ActCaseDecide, ActCaseApprove,
-	ActUnitManage, ActUserRead, ActUserManage, ActGrantManage, ActAuditRead}
+	ActUnitManage, ActUserRead, ActUserManage, ActGrantManage, ActAuditRead, ActCalendarManage}
 
 // ScopeKind says how far a permission reaches from the unit of the grant.
 type ScopeKind string

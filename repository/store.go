@@ -163,6 +163,10 @@ func constraintField(constraint string) string {
 		return "decision_id"
 	case "case_decisions_one_correction":
 		return "supersedes_id"
+	case "legal_calendar_swap_saturday", "legal_calendar_date_range":
+		return "date"
+	case "legal_calendar_kind_check":
+		return "kind"
 	}
 	return ""
 }

@@ -208,3 +208,15 @@ type ProcedureStore interface {
 	EndTeam(ctx context.Context, caseID, by string, at time.Time) error
 	ListPendingApprovals(ctx context.Context, scope domain.Scope, f ApprovalFilter) ([]PendingApproval, int64, error)
 }
+
+// CalendarStore keeps the legal calendar: the dated holidays, days off and make-up working
+// Saturdays the deadline engine counts by.
+type CalendarStore interface {
+	// ListCalendar returns the entries of one year (every entry when year is 0), by date.
+	ListCalendar(ctx context.Context, year int) ([]domain.CalendarDay, error)
+	// PutCalendarDay writes the entry of a date, replacing any, and reports whether it is new.
+	PutCalendarDay(ctx context.Context, d domain.CalendarDay, by string, now time.Time) (created bool, err error)
+	// DeleteCalendarDay withdraws the entry of a date (kept, so a sync does not restore it); a date
+	// without an entry in force is not found.
+	DeleteCalendarDay(ctx context.Context, date time.Time, by string, now time.Time) error
+}

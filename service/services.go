@@ -13,6 +13,7 @@ type Stores interface {
 	CaseStore
 	AuditStore
 	ProcedureStore
+	CalendarStore
 }
 
 // Services are the use cases, wired over one set of stores. Building them in one place keeps the
@@ -24,6 +25,7 @@ type Services struct {
 	Admin     *Admin
 	Audit     *AuditLog
 	Procedure *Procedure
+	Calendar  *LegalCalendar
 }
 
 // Config is what the services need besides the stores.
@@ -34,6 +36,11 @@ type Config struct {
 	Hasher  PasswordHasher
 	Clock   Clock
 	Catalog *workflow.PenalCatalog // nil means the embedded Penal Code catalog
+	// MakeUpSaturdaysOff: a Saturday the government declared a working day to make up for a
+	// swapped day off (làm bù) counts as a day off for procedural limits. The zero value, the
+	// default, counts it as the working day it is; the binary sets this from
+	// KIEMSAT_MAKEUP_SATURDAY_WORKING=false.
+	MakeUpSaturdaysOff bool
 }
 
 // NewServices wires every use case.
@@ -53,5 +60,6 @@ func NewServices(st Stores, c Config) (*Services, error) {
 		Admin:     NewAdmin(st, st, st, st, authz, c.Hasher, st, c.Clock),
 		Audit:     NewAuditLog(st, authz, st, c.Clock),
 		Procedure: NewProcedure(st, st, st, st, authz, st, c.Clock, c.Catalog),
+		Calendar:  NewLegalCalendar(st, st, authz, st, c.Clock, !c.MakeUpSaturdaysOff),
 	}, nil
 }

@@ -132,6 +132,10 @@ func (f *fixture) bodyRoutes() map[string]bodyRoute {
 			invalid: map[string]any{"version": f.caseVer, "received_at": future}, invalidField: "received_at", invalidRule: "not_future"},
 		"POST " + v1 + "/cases/:id/assignments": {user: "hnkv1.vientruong", path: v1 + "/cases/" + f.caseID + "/assignments", typeField: "version", typeBody: `{"version":"2"}`,
 			invalid: map[string]any{"version": f.caseVer, "user_id": f.ksv1, "role": "boss"}, invalidField: "role", invalidRule: "enum"},
+		// 2026-01-12 is a Monday: a make-up working day there breaks Điều 111 BLLĐ.
+		"PUT " + v1 + "/calendar/:date": {user: "admin", path: v1 + "/calendar/2026-01-12", typeField: "confirmed",
+			typeBody: `{"name_vi":"Ngày nghỉ","kind":"statutory","confirmed":"yes"}`,
+			invalid:  map[string]any{"name_vi": "Làm bù cho ngày nghỉ", "kind": "swap_workday", "confirmed": true}, invalidField: "date", invalidRule: "saturday"},
 	}
 }
 
@@ -215,6 +219,9 @@ func TestBadBodies(t *testing.T) {
 	}
 	if n := e.count(`SELECT count(*) FROM accused WHERE case_id = $1 AND status = 'pending_approval'`, f.lcCase); n != 1 {
 		t.Errorf("%d accused pending approval, want 1", n)
+	}
+	if n := e.count(`SELECT count(*) FROM legal_calendar WHERE date = '2026-01-12'`); n != 0 {
+		t.Errorf("a refused calendar body wrote the date")
 	}
 }
 

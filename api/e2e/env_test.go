@@ -24,6 +24,7 @@ import (
 	"kiemsat/repository/pgtest"
 	"kiemsat/service"
 	"kiemsat/service/seed"
+	"kiemsat/workflow"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -108,6 +109,10 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	}
 	units, err := seed.Demo(ctx, seed.DepsOf(store, svc, hasher, clock), demoPassword, false)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// The binary seeds the legal calendar from the shipped file on migrate; so does the test.
+	if _, err := store.SyncCalendar(ctx, workflow.DefaultCalendarDays()); err != nil {
 		t.Fatal(err)
 	}
 	server := api.NewServer(api.Deps{Log: log, JWT: jwt, Services: svc, Auditor: store,

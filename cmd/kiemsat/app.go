@@ -65,8 +65,16 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	// The legal calendar is seeded like the catalog: shipped dates the table lacks are added, and
+	// an administrator's edits stay as they are.
+	if cfg.MigrateOnStart {
+		if _, err := store.SyncCalendar(ctx, workflow.DefaultCalendarDays()); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("legal calendar: %w", err)
+		}
+	}
 	if a.Services, err = service.NewServices(store, service.Config{Auth: authCfg, Policy: a.policy, Tokens: tokens, Hasher: a.Hasher,
-		Clock: clock, Catalog: catalog}); err != nil {
+		Clock: clock, Catalog: catalog, MakeUpSaturdaysOff: !cfg.MakeUpSaturdaysWork}); err != nil {
 		a.Close()
 		return nil, err
 	}

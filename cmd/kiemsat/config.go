@@ -31,6 +31,9 @@ type Config struct {
 	LogLevel       slog.Level    // KIEMSAT_LOG_LEVEL: debug, info, warn, error (default info)
 	TrustedProxies []string      // KIEMSAT_TRUSTED_PROXIES: comma-separated proxy addresses whose X-Forwarded-For is believed
 	MaxBodyBytes   int64         // KIEMSAT_MAX_BODY_BYTES (default 1 MiB)
+	// MakeUpSaturdaysWork counts a Saturday declared a working day (làm bù) as a working day for
+	// procedural limits, as it is for the civil service.
+	MakeUpSaturdaysWork bool // KIEMSAT_MAKEUP_SATURDAY_WORKING (default true)
 	// DemoMustChangePassword makes seed-demo's accounts change their password at first login.
 	DemoMustChangePassword bool   // KIEMSAT_DEMO_MUST_CHANGE_PASSWORD (default false)
 	DemoPassword           string // KIEMSAT_DEMO_PASSWORD (default KiemSat@2026)
@@ -83,6 +86,7 @@ func loadConfig(needKey bool, keyDir string) (Config, error) {
 	c.MaxBodyBytes = integer("KIEMSAT_MAX_BODY_BYTES", 1<<20, 1<<10, 64<<20)
 	c.MigrateOnStart = boolean("KIEMSAT_MIGRATE_ON_START", true)
 	c.DemoMustChangePassword = boolean("KIEMSAT_DEMO_MUST_CHANGE_PASSWORD", false)
+	c.MakeUpSaturdaysWork = boolean("KIEMSAT_MAKEUP_SATURDAY_WORKING", true)
 	if err := c.LogLevel.UnmarshalText([]byte(env("KIEMSAT_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, fmt.Errorf("KIEMSAT_LOG_LEVEL must be debug, info, warn or error"))
 	}
