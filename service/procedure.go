@@ -17,20 +17,22 @@ import (
 // charges, ordering preventive measures, approving decisions that need the procuracy's approval,
 // and reading the case's timeline. Every stage change happens here, through workflow.Apply.
 type Procedure struct {
-	tx      TxRunner
-	cases   CaseStore
-	proc    ProcedureStore
-	units   UnitStore
-	authz   *Authz
-	audit   Auditor
-	clock   Clock
-	catalog *workflow.PenalCatalog
+	tx       TxRunner
+	cases    CaseStore
+	proc     ProcedureStore
+	units    UnitStore
+	authz    *Authz
+	audit    Auditor
+	clock    Clock
+	catalog  *workflow.PenalCatalog
+	calendar *LegalCalendar
 }
 
 // NewProcedure wires the lifecycle use cases. catalog is the Penal Code catalog charges are
 // classified by.
-func NewProcedure(tx TxRunner, cases CaseStore, proc ProcedureStore, units UnitStore, authz *Authz, audit Auditor, clock Clock, catalog *workflow.PenalCatalog) *Procedure {
-	return &Procedure{tx: tx, cases: cases, proc: proc, units: units, authz: authz, audit: audit, clock: clock, catalog: catalog}
+func NewProcedure(tx TxRunner, cases CaseStore, proc ProcedureStore, units UnitStore, authz *Authz, audit Auditor, clock Clock,
+	catalog *workflow.PenalCatalog, calendar *LegalCalendar) *Procedure {
+	return &Procedure{tx: tx, cases: cases, proc: proc, units: units, authz: authz, audit: audit, clock: clock, catalog: catalog, calendar: calendar}
 }
 
 // Catalog is the Penal Code catalog in use.
@@ -202,6 +204,10 @@ func (s *Procedure) load(ctx context.Context, caseID string, lock bool) (*caseCo
 		}
 	}
 	st.Class = s.governingClass(cs, accused)
+	st.RegisteredAs = cs.Kind
+	if cs.ReportNumber != "" {
+		st.RegisteredAs = domain.KindReport
+	}
 	return &caseContext{cs: cs, state: st}, nil
 }
 
@@ -959,6 +965,55 @@ func (s *Procedure) Timeline(ctx context.Context, p *Principal, caseID string) (
 	}
 	if denied {
 		if err := recordDenied(ctx, s.audit, p.audit(now, "case.timeline", "case", caseID, unitID, domain.OutcomeDenied, "")); err != nil {
+			return nil, err
+		}
+		return nil, domain.NotFound("hồ sơ")
+	}
+	return out, nil
+}
+
+// Deadlines are a case's time limits at now, computed by the deadline engine from the case's
+// decisions, accused and measures and the legal calendar.
+type Deadlines struct {
+	Case   *domain.Case
+	Class  domain.SeverityClass
+	Clocks []workflow.Clock
+	At     time.Time
+}
+
+// Deadlines computes every time limit of a case the caller may read; the read is audited like a
+// case read and out of scope is not found. Clocks are computed on each read for now; storing them
+// for lists and the monitor is the next step of the deadline engine.
+func (s *Procedure) Deadlines(ctx context.Context, p *Principal, caseID string) (*Deadlines, error) {
+	if !validUUID(caseID) {
+		return nil, domain.NotFound("hồ sơ")
+	}
+	now := s.clock.Now()
+	var out *Deadlines
+	denied := false
+	var unitID int64
+	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
+		cc, err := s.load(ctx, caseID, false)
+		if err != nil {
+			return err
+		}
+		unitID = cc.cs.UnitID
+		if !s.authz.Scope(p, domain.ActCaseRead).PermitsCase(cc.cs.Ref(p.User.ID)) {
+			denied = true
+			return nil
+		}
+		cal, err := s.calendar.Calendar(ctx)
+		if err != nil {
+			return err
+		}
+		out = &Deadlines{Case: cc.cs, Class: cc.state.Class, Clocks: workflow.Clocks(cc.state, cal, now), At: now}
+		return s.audit.Record(ctx, p.audit(now, "case.deadlines", "case", caseID, cc.cs.UnitID, domain.OutcomeSuccess, ""))
+	})
+	if err != nil {
+		return nil, err
+	}
+	if denied {
+		if err := recordDenied(ctx, s.audit, p.audit(now, "case.deadlines", "case", caseID, unitID, domain.OutcomeDenied, "")); err != nil {
 			return nil, err
 		}
 		return nil, domain.NotFound("hồ sơ")

@@ -53,13 +53,14 @@ func NewServices(st Stores, c Config) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
+	calendar := NewLegalCalendar(st, st, authz, st, c.Clock, !c.MakeUpSaturdaysOff)
 	return &Services{
 		Authz:     authz,
 		Auth:      auth,
 		Cases:     NewCases(st, st, st, st, authz, st, c.Clock),
 		Admin:     NewAdmin(st, st, st, st, authz, c.Hasher, st, c.Clock),
 		Audit:     NewAuditLog(st, authz, st, c.Clock),
-		Procedure: NewProcedure(st, st, st, st, authz, st, c.Clock, c.Catalog),
-		Calendar:  NewLegalCalendar(st, st, authz, st, c.Clock, !c.MakeUpSaturdaysOff),
+		Procedure: NewProcedure(st, st, st, st, authz, st, c.Clock, c.Catalog, calendar),
+		Calendar:  calendar,
 	}, nil
 }

@@ -25,6 +25,9 @@ type CaseState struct {
 	Class     domain.SeverityClass
 	Accused   []domain.Accused
 	Decisions []domain.Decision
+	// RegisteredAs is the kind the record was registered as: a report that was later instituted
+	// still began as a report.
+	RegisteredAs domain.CaseKind
 }
 
 // AccusedByID finds an accused of the case.

@@ -1,0 +1,193 @@
+package workflow
+
+import (
+	"time"
+
+	"kiemsat/domain"
+)
+
+// RuleID names a statutory time limit (thời hạn tố tụng).
+type RuleID string
+
+// The rules the engine computes so far (reference §3). The rest of §3 (notices, deliveries, appeal
+// and protest windows, summary procedure, juvenile limits) is still to be added.
+const (
+	RuleReportResolution       RuleID = "report_resolution"
+	RuleInvestigation          RuleID = "investigation_initial"
+	RuleInvestigationResumed   RuleID = "investigation_resumed"
+	RuleSupplementaryVKS       RuleID = "supplementary_investigation_procuracy"
+	RuleSupplementaryCourt     RuleID = "supplementary_investigation_court"
+	RuleProsecutionDecision    RuleID = "prosecution_decision"
+	RuleTrialPreparation       RuleID = "trial_preparation"
+	RuleTrialOpening           RuleID = "trial_opening"
+	RuleAccusedApproval        RuleID = "accused_approval"
+	RuleAccusedChangeApproval  RuleID = "accused_change_approval"
+	RuleDetentionApproval      RuleID = "detention_order_approval"
+	RuleUrgentArrestApproval   RuleID = "urgent_arrest_approval"
+	RuleCustodyExtApproval     RuleID = "custody_extension_approval"
+	RuleCustodyPeriod          RuleID = "custody_period"
+	RuleDetentionPeriod        RuleID = "detention_period"
+	ruleKindCase               = "case"
+	ruleKindPendingDecision    = "pending_decision"
+	ruleKindMeasure            = "measure"
+	everyClass                 = domain.SeverityClass("")
+	rulesEffective2018         = "2018-01-01"
+	investigationRequestBefore = 10
+)
+
+// ByClass gives a length per severity class; the empty class is the length for every class.
+type ByClass map[domain.SeverityClass]Length
+
+// For returns the length for a class, or the every-class length.
+func (b ByClass) For(c domain.SeverityClass) (Length, bool) {
+	if l, ok := b[c]; ok {
+		return l, true
+	}
+	l, ok := b[everyClass]
+	return l, ok
+}
+
+// Ladder is a rule's extension ladder (gia hạn): which step grants an extension, how long each
+// successive extension may be by class (its count is the ladder's height), how many days before
+// expiry the request must come, and who grants it. Approvers are data: the 2025 reform changed
+// the levels and the new wording was not seen (reference §6).
+type Ladder struct {
+	Step              domain.Step
+	Each              map[domain.SeverityClass][]Length
+	RequestDaysBefore int
+	Approver          string
+	Article           string
+}
+
+// Rule is one statutory time limit: where it comes from in the law, what starts it, what meets
+// or stops it, how long it is (by severity class where the law says so), how its time is counted,
+// its extension ladder, when to warn, and the date this version of the rule took effect.
+type Rule struct {
+	ID      RuleID
+	NameVI  string
+	NameEN  string
+	Article string
+	// Kind: "case" clocks run on the case's decisions; "pending_decision" clocks run from the
+	// receipt of a decision awaiting approval until it is answered; "measure" clocks run on a
+	// custody or detention order until its end.
+	Kind string
+	// StartsOn are the steps whose decision starts (or, met before, restarts) the clock; for a
+	// pending-decision rule, the steps whose pending decisions it times; for a measure rule, the
+	// measure kind it times.
+	StartsOn []domain.Step
+	// StartsAtRegistration: the clock also starts when the record was received as this kind (a
+	// crime report, or a case registered with its institution decision already made).
+	StartsAtRegistration domain.CaseKind
+	MetBy                []domain.Step
+	StoppedBy            []domain.Step
+	Measure              domain.MeasureKind
+	Length               ByClass
+	Counting             Counting
+	Ladder               *Ladder
+	// WarnDays before the earliest reading the clock shows as due soon (hours for hour limits).
+	WarnDays      int
+	EffectiveFrom time.Time
+	// Confidence is the reference's: "2+" two or more sources, "1" the codified text only.
+	Confidence string
+}
+
+func m(n int) Length { return Length{Months, n} }
+func d(n int) Length { return Length{Days, n} }
+func h(n int) Length { return Length{Hours, n} }
+
+func effective(s string) time.Time {
+	t, _ := time.ParseInLocation(time.DateOnly, s, domain.ICT)
+	return t
+}
+
+// investigationEnds are the steps that end an investigation period.
+var investigationEnds = []domain.Step{StepConcludeInvestigation, StepTerminateInvestigation, StepJoin, StepCancelInstitution}
+
+// Rules is the rule table. docs/deadline-rules.md is generated from it.
+var Rules = []Rule{
+	{ID: RuleReportResolution, NameVI: "Thời hạn giải quyết nguồn tin về tội phạm", NameEN: "Crime report resolution", Article: "Điều 147(1)–(2) BLTTHS",
+		Kind: ruleKindCase, StartsAtRegistration: domain.KindReport, StartsOn: []domain.Step{StepResumeReport},
+		MetBy:     []domain.Step{StepInstituteCase, StepDeclineInstitution, StepTransfer},
+		StoppedBy: []domain.Step{StepSuspendReport}, Length: ByClass{everyClass: d(20)}, Counting: Counting{RollOver: true},
+		Ladder: &Ladder{Step: StepExtendReport, Each: map[domain.SeverityClass][]Length{everyClass: {m(2)}}, RequestDaysBefore: 5,
+			Approver: "Viện trưởng Viện kiểm sát cùng cấp", Article: "Điều 147(2) BLTTHS"},
+		WarnDays: 5, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleInvestigation, NameVI: "Thời hạn điều tra", NameEN: "Investigation period", Article: "Điều 172 BLTTHS",
+		Kind: ruleKindCase, StartsOn: []domain.Step{StepInstituteCase, StepCassationReinvestigate}, StartsAtRegistration: domain.KindCase,
+		MetBy: investigationEnds, StoppedBy: []domain.Step{StepSuspendInvestigation},
+		Length:   ByClass{domain.ClassLessSerious: m(2), domain.ClassSerious: m(3), domain.ClassVerySerious: m(4), domain.ClassParticularlySerious: m(4)},
+		Counting: Counting{RollOver: true},
+		Ladder: &Ladder{Step: StepExtendInvestigation, RequestDaysBefore: investigationRequestBefore, Article: "Điều 172(2)–(6) BLTTHS",
+			Approver: "Viện kiểm sát kiểm sát điều tra; lần gia hạn thứ ba (ĐBNT): Viện kiểm sát nhân dân tối cao",
+			Each: map[domain.SeverityClass][]Length{domain.ClassLessSerious: {m(2)}, domain.ClassSerious: {m(3), m(2)},
+				domain.ClassVerySerious: {m(4), m(4)}, domain.ClassParticularlySerious: {m(4), m(4), m(4)}}},
+		WarnDays: 15, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleInvestigationResumed, NameVI: "Thời hạn điều tra khi phục hồi điều tra", NameEN: "Resumed investigation", Article: "Điều 174(1) BLTTHS",
+		Kind: ruleKindCase, StartsOn: []domain.Step{StepResumeInvestigation}, MetBy: investigationEnds, StoppedBy: []domain.Step{StepSuspendInvestigation},
+		Length:   ByClass{domain.ClassLessSerious: m(2), domain.ClassSerious: m(2), domain.ClassVerySerious: m(3), domain.ClassParticularlySerious: m(3)},
+		Counting: Counting{RollOver: true},
+		Ladder: &Ladder{Step: StepExtendInvestigation, RequestDaysBefore: investigationRequestBefore, Article: "Điều 174(1) BLTTHS",
+			Approver: "Viện kiểm sát kiểm sát điều tra",
+			Each: map[domain.SeverityClass][]Length{domain.ClassLessSerious: {m(1)}, domain.ClassSerious: {m(2)}, domain.ClassVerySerious: {m(2)},
+				domain.ClassParticularlySerious: {m(3)}}},
+		WarnDays: 15, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleSupplementaryVKS, NameVI: "Thời hạn điều tra bổ sung (Viện kiểm sát trả hồ sơ)", NameEN: "Supplementary investigation (returned by the procuracy)",
+		Article: "Điều 174(2) BLTTHS", Kind: ruleKindCase, StartsOn: []domain.Step{StepReturnByProcuracy},
+		MetBy: []domain.Step{StepConcludeSupplementary, StepResubmitToCourt}, Length: ByClass{everyClass: m(2)}, Counting: Counting{RollOver: true},
+		WarnDays: 10, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleSupplementaryCourt, NameVI: "Thời hạn điều tra bổ sung (Tòa án trả hồ sơ)", NameEN: "Supplementary investigation (returned by the court)",
+		Article: "Điều 174(2) BLTTHS", Kind: ruleKindCase, StartsOn: []domain.Step{StepReturnByCourt},
+		MetBy: []domain.Step{StepConcludeSupplementary, StepResubmitToCourt}, Length: ByClass{everyClass: m(1)}, Counting: Counting{RollOver: true},
+		WarnDays: 7, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleProsecutionDecision, NameVI: "Thời hạn quyết định việc truy tố", NameEN: "Prosecution decision", Article: "Điều 240(1) BLTTHS",
+		Kind: ruleKindCase, StartsOn: []domain.Step{StepConcludeInvestigation, StepConcludeSupplementary, StepResumeProsecution},
+		MetBy:     []domain.Step{StepIndict, StepReturnByProcuracy, StepTerminateProsecution, StepJoin, StepTransfer},
+		StoppedBy: []domain.Step{StepSuspendProsecution},
+		Length:    ByClass{domain.ClassLessSerious: d(20), domain.ClassSerious: d(20), domain.ClassVerySerious: d(30), domain.ClassParticularlySerious: d(30)},
+		Ladder: &Ladder{Step: StepExtendProsecution, Approver: "Viện trưởng Viện kiểm sát", Article: "Điều 240(1) BLTTHS",
+			Each: map[domain.SeverityClass][]Length{domain.ClassLessSerious: {d(10)}, domain.ClassSerious: {d(10)}, domain.ClassVerySerious: {d(15)},
+				domain.ClassParticularlySerious: {d(30)}}},
+		WarnDays: 5, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleTrialPreparation, NameVI: "Thời hạn chuẩn bị xét xử sơ thẩm", NameEN: "First-instance trial preparation", Article: "Điều 277(1) BLTTHS",
+		Kind: ruleKindCase, StartsOn: []domain.Step{StepIndict, StepResubmitToCourt, StepResumeTrial},
+		MetBy:     []domain.Step{StepBringToTrial, StepReturnByCourt, StepTerminateTrial},
+		StoppedBy: []domain.Step{StepSuspendTrial},
+		Length:    ByClass{domain.ClassLessSerious: d(30), domain.ClassSerious: d(45), domain.ClassVerySerious: m(2), domain.ClassParticularlySerious: m(3)},
+		Counting:  Counting{RollOver: true}, WarnDays: 7, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleTrialOpening, NameVI: "Thời hạn mở phiên tòa", NameEN: "Opening of the hearing", Article: "Điều 277(3) BLTTHS",
+		Kind: ruleKindCase, StartsOn: []domain.Step{StepBringToTrial}, MetBy: []domain.Step{StepPronounce, StepReturnByCourt, StepTerminateTrial},
+		StoppedBy: []domain.Step{StepSuspendTrial}, Length: ByClass{everyClass: d(15)}, WarnDays: 3, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+
+	{ID: RuleAccusedApproval, NameVI: "Thời hạn phê chuẩn quyết định khởi tố bị can", NameEN: "Approval of the decision to prosecute an accused",
+		Article: "Điều 179(3) BLTTHS", Kind: ruleKindPendingDecision, StartsOn: []domain.Step{StepInstituteAccused}, Length: ByClass{everyClass: d(3)},
+		WarnDays: 1, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleAccusedChangeApproval, NameVI: "Thời hạn phê chuẩn quyết định thay đổi, bổ sung quyết định khởi tố bị can", NameEN: "Approval of a change of charges",
+		Article: "Điều 180(3) BLTTHS", Kind: ruleKindPendingDecision, StartsOn: []domain.Step{StepChangeCharges}, Length: ByClass{everyClass: d(3)},
+		WarnDays: 1, EffectiveFrom: effective(rulesEffective2018), Confidence: "1"},
+	{ID: RuleDetentionApproval, NameVI: "Thời hạn phê chuẩn lệnh tạm giam, lệnh bắt để tạm giam", NameEN: "Approval of a detention or arrest order",
+		Article: "Điều 119(5), 113(1)(a) BLTTHS", Kind: ruleKindPendingDecision, StartsOn: []domain.Step{StepDetention, StepArrest, StepBail, StepCashSurety},
+		Length: ByClass{everyClass: d(3)}, WarnDays: 1, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleUrgentArrestApproval, NameVI: "Thời hạn phê chuẩn lệnh giữ người trong trường hợp khẩn cấp", NameEN: "Approval of an urgent holding",
+		Article: "Điều 110(6) BLTTHS", Kind: ruleKindPendingDecision, StartsOn: []domain.Step{StepUrgentHold}, Length: ByClass{everyClass: h(12)},
+		WarnDays: 0, EffectiveFrom: effective(rulesEffective2018), Confidence: "1"},
+	{ID: RuleCustodyExtApproval, NameVI: "Thời hạn phê chuẩn gia hạn tạm giữ", NameEN: "Approval of a custody extension",
+		Article: "Điều 118(3) BLTTHS", Kind: ruleKindPendingDecision, StartsOn: []domain.Step{StepExtendCustody}, Length: ByClass{everyClass: h(12)},
+		WarnDays: 0, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+
+	{ID: RuleCustodyPeriod, NameVI: "Thời hạn tạm giữ", NameEN: "Custody", Article: "Điều 118 BLTTHS", Kind: ruleKindMeasure, Measure: domain.MeasureCustody,
+		Length: ByClass{everyClass: d(3)}, Counting: Counting{Continuous: true}, WarnDays: 1, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleDetentionPeriod, NameVI: "Thời hạn tạm giam", NameEN: "Detention", Article: "Điều 173, 241, 278 BLTTHS", Kind: ruleKindMeasure,
+		Measure: domain.MeasureDetention, Counting: Counting{Continuous: true},
+		Length:   ByClass{domain.ClassLessSerious: m(2), domain.ClassSerious: m(3), domain.ClassVerySerious: m(4), domain.ClassParticularlySerious: m(4)},
+		WarnDays: 10, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+}
+
+// RuleByID finds a rule.
+func RuleByID(id RuleID) (Rule, bool) {
+	for _, r := range Rules {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
