@@ -27,12 +27,12 @@ const (
 	RuleCustodyExtApproval     RuleID = "custody_extension_approval"
 	RuleCustodyPeriod          RuleID = "custody_period"
 	RuleDetentionPeriod        RuleID = "detention_period"
-	ruleKindCase               = "case"
-	ruleKindPendingDecision    = "pending_decision"
-	ruleKindMeasure            = "measure"
-	everyClass                 = domain.SeverityClass("")
-	rulesEffective2018         = "2018-01-01"
-	investigationRequestBefore = 10
+	ruleKindCase                      = "case"
+	ruleKindPendingDecision           = "pending_decision"
+	ruleKindMeasure                   = "measure"
+	everyClass                        = domain.SeverityClass("")
+	rulesEffective2018                = "2018-01-01"
+	investigationRequestBefore        = 10
 )
 
 // ByClass gives a length per severity class; the empty class is the length for every class.
