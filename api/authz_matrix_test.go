@@ -302,6 +302,12 @@ func TestAuthzMatrix(t *testing.T) {
 				} else if status == http.StatusOK && body["id"] != c.id {
 					t.Errorf("GET case returned %v", body["id"])
 				}
+				// The case's deadlines are read like the case.
+				if status, body := env.do(t, http.MethodGet, path+"/deadlines", a.token, nil); status != wantGet {
+					t.Errorf("GET deadlines: %d, want %d (%v)", status, wantGet, body)
+				} else if status == http.StatusOK && body["case_id"] != c.id {
+					t.Errorf("GET deadlines returned %v", body["case_id"])
+				}
 				summary := "Nội dung đã được " + a.name + " cập nhật"
 				status, body := env.do(t, http.MethodPatch, path, a.token, map[string]any{"version": env.caseVersion(t, c.id), "summary": summary})
 				if status != wantPatch {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -426,6 +427,13 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"Timeline":           timelineJSON{},
 		"PendingApproval":    pendingJSON{},
 		"CalendarDay":        calendarDayJSON{},
+		"Length":             lengthJSON{},
+		"Due":                dueJSON{},
+		"Clock":              clockJSON{},
+		"Deadlines":          deadlinesJSON{},
+		"RuleCounting":       countingJSON{},
+		"RuleLadder":         ladderJSON{},
+		"Rule":               ruleJSON{},
 	}
 	for name, v := range shapes {
 		sr := doc.Components.Schemas[name]
@@ -474,6 +482,15 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 	}
 	for _, tr := range workflow.Transitions {
 		validateSample(t, doc, "Transition", toTransitionJSON(tr))
+	}
+	for _, r := range workflow.Rules {
+		validateSample(t, doc, "Rule", toRuleJSON(r))
+	}
+	for _, d := range lp.deadlines(now) {
+		validateSample(t, doc, "Deadlines", toDeadlinesJSON(d))
+		for _, c := range d.Clocks {
+			validateSample(t, doc, "Clock", toClockJSON(c))
+		}
 	}
 	cal := workflow.NewCalendar(workflow.DefaultCalendarDays(), true)
 	var days []calendarDayJSON
@@ -588,6 +605,24 @@ func newLifecycleSamples(now time.Time) lifecycleSamples {
 		accused: []domain.Accused{binh, sang}}
 }
 
+// deadlines are the theft case's clocks as the service computes them, at a few moments, with its
+// class known and unknown, so that every status and subject the samples reach runs through the
+// DTO conversion.
+func (lp lifecycleSamples) deadlines(now time.Time) []*service.Deadlines {
+	cal := workflow.NewCalendar(workflow.DefaultCalendarDays(), true)
+	var out []*service.Deadlines
+	for _, class := range []domain.SeverityClass{domain.ClassSerious, ""} {
+		cs := &workflow.CaseState{ID: lp.theft.ID, Kind: domain.KindCase, RegisteredAs: domain.KindCase, ReceivedAt: lp.theft.ReceivedAt, Class: class,
+			Decisions: lp.decisions, Accused: lp.accused}
+		for _, at := range []time.Time{now, now.AddDate(0, 3, 0), now.AddDate(1, 0, 0)} {
+			clocks := workflow.Clocks(cs, cal, at)
+			workflow.SortByUrgency(clocks)
+			out = append(out, &service.Deadlines{Case: lp.theft, Class: class, Clocks: clocks, At: at})
+		}
+	}
+	return out
+}
+
 type schemaSample struct {
 	schema string
 	value  any
@@ -626,7 +661,7 @@ func (lp lifecycleSamples) samples() []schemaSample {
 // The reference endpoints need no database: their real answers must match the schemas.
 func TestOpenAPIReferenceEndpointsMatchSchemas(t *testing.T) {
 	doc := loadOpenAPI(t, OpenAPIYAML)
-	proc := service.NewProcedure(nil, nil, nil, nil, nil, nil, nil, workflow.DefaultPenalCatalog())
+	proc := service.NewProcedure(nil, nil, nil, nil, nil, nil, nil, workflow.DefaultPenalCatalog(), nil)
 	s := NewServer(Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Services: &service.Services{Procedure: proc}})
 	call := func(h gin.HandlerFunc, target string) *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()
@@ -652,6 +687,16 @@ func TestOpenAPIReferenceEndpointsMatchSchemas(t *testing.T) {
 	v := check(call(s.listTransitions, "/api/v1/workflow/transitions"), http.StatusOK, "TransitionTable")
 	if n := len(v["items"].([]any)); n != len(workflow.Transitions) {
 		t.Errorf("%d transitions served, the table has %d", n, len(workflow.Transitions))
+	}
+	v = check(call(s.listRules, "/api/v1/rules"), http.StatusOK, "RuleTable")
+	if n := len(v["items"].([]any)); n != len(workflow.Rules) {
+		t.Errorf("%d rules served, the table has %d", n, len(workflow.Rules))
+	}
+	for _, it := range v["items"].([]any) {
+		// Every rule has a length for each of the four classes: the every-class entry is expanded.
+		if n := len(it.(map[string]any)["length_by_class"].(map[string]any)); n != len(domain.SeverityClasses) {
+			t.Errorf("rule %v has %d class lengths, want %d", it.(map[string]any)["id"], n, len(domain.SeverityClasses))
+		}
 	}
 	v = check(call(s.listPenalCode, "/api/v1/penal-code"), http.StatusOK, "PenalClauseList")
 	if len(v["items"].([]any)) == 0 {
@@ -689,6 +734,13 @@ func TestOpenAPIEnumsMatchDomain(t *testing.T) {
 			}
 		}
 	}
+	var ruleIDs, ruleKinds []string
+	for _, r := range workflow.Rules {
+		ruleIDs = append(ruleIDs, string(r.ID))
+		if !slices.Contains(ruleKinds, r.Kind) {
+			ruleKinds = append(ruleKinds, r.Kind)
+		}
+	}
 	var docs []string
 	for d := range workflow.DocNames {
 		docs = append(docs, string(d))
@@ -713,6 +765,11 @@ func TestOpenAPIEnumsMatchDomain(t *testing.T) {
 		"Channel":         want(strs(domain.Channels)...),
 		"PartyRole":       want(strs(domain.PartyRoles)...),
 		"DayKind":         want(strs(domain.DayKinds)...),
+		"ClockStatus":     want(strs(workflow.ClockStatuses)...),
+		"RuleID":          want(ruleIDs...),
+		"RuleKind":        want(ruleKinds...),
+		"LengthUnit":      want(strs([]workflow.Unit{workflow.Hours, workflow.Days, workflow.Months})...),
+		"ClockSubject":    want("case", "decision", "measure"),
 	}
 	for name, w := range cases {
 		sr := doc.Components.Schemas[name]
@@ -722,6 +779,17 @@ func TestOpenAPIEnumsMatchDomain(t *testing.T) {
 		}
 		if got := enumOf(sr.Value); !reflect.DeepEqual(got, w) {
 			t.Errorf("schema %s enum = %v, the code knows %v", name, got, w)
+		}
+	}
+	// The lengths and ladders by class name exactly the severity classes.
+	for _, name := range []string{"LengthByClass", "RungsByClass"} {
+		var got []string
+		for p := range doc.Components.Schemas[name].Value.Properties {
+			got = append(got, p)
+		}
+		sort.Strings(got)
+		if w := want(strs(domain.SeverityClasses)...); !reflect.DeepEqual(got, w) {
+			t.Errorf("schema %s properties = %v, the classes are %v", name, got, w)
 		}
 	}
 	// A recorded decision's step is a table step or the procuracy's answer to a pending one.

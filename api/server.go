@@ -159,6 +159,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "DELETE", Path: v1 + "/cases/:id/assignments/:assignmentId", Rule: Rule(domain.ActCaseAssign), handler: s.unassign},
 
 		{Method: "GET", Path: v1 + "/cases/:id/timeline", Rule: Rule(domain.ActCaseRead), handler: s.getTimeline},
+		{Method: "GET", Path: v1 + "/cases/:id/deadlines", Rule: Rule(domain.ActCaseRead), handler: s.getDeadlines},
 		{Method: "POST", Path: v1 + "/cases/:id/decisions", Rule: Rule(domain.ActCaseDecide), handler: s.createDecision},
 		{Method: "POST", Path: v1 + "/cases/:id/accused", Rule: Rule(domain.ActCaseDecide), handler: s.createAccused},
 		{Method: "POST", Path: v1 + "/accused/:id/charges", Rule: Rule(domain.ActCaseDecide), handler: s.createCharges()},
@@ -167,6 +168,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Path: v1 + "/decisions/:id", Rule: Rule(domain.ActCaseRead), handler: s.getDecision},
 		{Method: "POST", Path: v1 + "/decisions/:id/approval", Rule: Rule(domain.ActCaseApprove), handler: s.decideApproval},
 		{Method: "GET", Path: v1 + "/workflow/transitions", Rule: RuleAuthenticated, handler: s.listTransitions},
+		{Method: "GET", Path: v1 + "/rules", Rule: RuleAuthenticated, handler: s.listRules},
 		{Method: "GET", Path: v1 + "/penal-code", Rule: RuleAuthenticated, handler: s.listPenalCode},
 		{Method: "GET", Path: v1 + "/calendar", Rule: RuleAuthenticated, handler: s.listCalendar},
 		{Method: "PUT", Path: v1 + "/calendar/:date", Rule: Rule(domain.ActCalendarManage), handler: s.putCalendarDay},

@@ -169,6 +169,9 @@ func (in *DecisionInput) validate() error {
 // Transitions returns the lifecycle table, for clients and the UI.
 func (s *Procedure) Transitions() []workflow.Transition { return workflow.Transitions }
 
+// Rules is the deadline rule table the engine computes clocks with.
+func (s *Procedure) Rules() []workflow.Rule { return workflow.Rules }
+
 // caseContext is a case with everything the lifecycle needs, loaded in one transaction.
 type caseContext struct {
 	cs    *domain.Case
@@ -973,7 +976,7 @@ func (s *Procedure) Timeline(ctx context.Context, p *Principal, caseID string) (
 }
 
 // Deadlines are a case's time limits at now, computed by the deadline engine from the case's
-// decisions, accused and measures and the legal calendar.
+// decisions, accused and measures and the legal calendar, most urgent first.
 type Deadlines struct {
 	Case   *domain.Case
 	Class  domain.SeverityClass
@@ -1006,7 +1009,9 @@ func (s *Procedure) Deadlines(ctx context.Context, p *Principal, caseID string) 
 		if err != nil {
 			return err
 		}
-		out = &Deadlines{Case: cc.cs, Class: cc.state.Class, Clocks: workflow.Clocks(cc.state, cal, now), At: now}
+		clocks := workflow.Clocks(cc.state, cal, now)
+		workflow.SortByUrgency(clocks)
+		out = &Deadlines{Case: cc.cs, Class: cc.state.Class, Clocks: clocks, At: now}
 		return s.audit.Record(ctx, p.audit(now, "case.deadlines", "case", caseID, cc.cs.UnitID, domain.OutcomeSuccess, ""))
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package workflow
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"kiemsat/domain"
@@ -21,6 +22,12 @@ const (
 	ClockStopped   ClockStatus = "stopped"   // dừng do tạm đình chỉ
 	ClockCancelled ClockStatus = "cancelled" // không còn áp dụng
 )
+
+// ClockStatuses lists every clock status, open ones first.
+var ClockStatuses = []ClockStatus{ClockMissed, ClockDueSoon, ClockRunning, ClockMet, ClockMetLate, ClockStopped, ClockCancelled}
+
+// Open reports whether a clock with this status is still running: missed, due soon or running.
+func (s ClockStatus) Open() bool { return s == ClockMissed || s == ClockDueSoon || s == ClockRunning }
 
 // Clock is one time limit running (or run) on a case: which rule, on what, from when, until when
 // (both readings of the start-day convention), with its extensions, its status at now, and why.
@@ -66,6 +73,33 @@ func Clocks(cs *CaseState, cal *Calendar, now time.Time) []Clock {
 		}
 	}
 	return out
+}
+
+// SortByUrgency orders clocks as a prosecutor reads them: open clocks (missed, due soon,
+// running) first, the one whose latest reading runs out soonest at the top; then the ended ones,
+// the most recently ended first. Ties keep a fixed order (rule, subject), so the same case gives
+// the same list.
+func SortByUrgency(clocks []Clock) {
+	slices.SortStableFunc(clocks, func(a, b Clock) int {
+		if ao, bo := a.Status.Open(), b.Status.Open(); ao != bo {
+			if ao {
+				return -1
+			}
+			return 1
+		} else if ao {
+			if c := a.Due.Latest.Deadline.Compare(b.Due.Latest.Deadline); c != 0 {
+				return c
+			}
+		} else if a.EndedOn != nil && b.EndedOn != nil {
+			if c := b.EndedOn.Compare(*a.EndedOn); c != 0 {
+				return c
+			}
+		}
+		if c := strings.Compare(string(a.Rule), string(b.Rule)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.SubjectID, b.SubjectID)
+	})
 }
 
 // events are the decisions that count for clocks, in recording order: in force (corrections
@@ -240,8 +274,8 @@ func measureClocks(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock 
 			}
 			if r.Measure == domain.MeasureDetention {
 				if n := CustodyDaysCredited(a.Measures); n > 0 {
-					vi += fmt.Sprintf(" Đã trừ %d ngày tạm giữ vào thời hạn tạm giam (Điều 118(4) BLTTHS).", n)
-					en += fmt.Sprintf(" %d custody days are credited against detention (Art. 118(4) CPC).", n)
+					vi += fmt.Sprintf(" %d ngày tạm giữ được trừ vào thời hạn tạm giam (Điều 118(4) BLTTHS) — chưa trừ vào ngày tối đa trên.", n)
+					en += fmt.Sprintf(" %d custody days are credited against detention (Art. 118(4) CPC) — not yet deducted from the maximum above.", n)
 				}
 				if a.Minor() {
 					vi += " Bị can là người dưới 18 tuổi: thời hạn tạm giam bằng 2/3 thời hạn đối với người đủ 18 tuổi (Điều 419 BLTTHS) — chưa áp dụng vào ngày tối đa trên."

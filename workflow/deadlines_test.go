@@ -187,3 +187,41 @@ func TestRuleTableIsConsistent(t *testing.T) {
 		}
 	}
 }
+
+// Open clocks come first, soonest latest deadline at the top; ended ones follow, most recently
+// ended first.
+func TestSortByUrgency(t *testing.T) {
+	at := func(d int) Due { return Due{Latest: Reading{Deadline: date(2026, 5, d)}} }
+	ended := func(d int) *time.Time { e := date(2026, 4, d); return &e }
+	clocks := []Clock{
+		{Rule: "a", Status: ClockMet, EndedOn: ended(1), Due: at(1)},
+		{Rule: "b", Status: ClockRunning, Due: at(20)},
+		{Rule: "c", Status: ClockStopped, EndedOn: ended(9), Due: at(2)},
+		{Rule: "d", Status: ClockDueSoon, Due: at(10)},
+		{Rule: "e", Status: ClockMissed, Due: at(3)},
+		{Rule: "f", Status: ClockRunning, Due: at(10)},
+	}
+	SortByUrgency(clocks)
+	var got []string
+	for _, c := range clocks {
+		got = append(got, string(c.Rule))
+	}
+	if strings.Join(got, "") != "edfbca" {
+		t.Fatalf("order %v, want e d f b c a", got)
+	}
+}
+
+// Art. 149: a resumed report has at most one month; the suspended 20-day clock stays stopped.
+func TestResumedReportClock(t *testing.T) {
+	cal := NewCalendar(DefaultCalendarDays(), true)
+	s := newClockStory("", domain.KindReport, date(2026, 6, 1))
+	s.add(date(2026, 6, 10), StepSuspendReport)
+	s.add(date(2026, 9, 14), StepResumeReport)
+	clocks := Clocks(s.cs, cal, date(2026, 9, 15))
+	if c := clockOf(t, clocks, RuleReportResolution, 0); c.Status != ClockStopped {
+		t.Fatalf("suspended report: %s", c.Status)
+	}
+	if c := clockOf(t, clocks, RuleReportResumed, 0); !c.Due.Latest.LastDay.Equal(date(2026, 10, 14)) || c.Status != ClockRunning {
+		t.Fatalf("resumed report: %s %s", c.Due.Latest.LastDay.Format(time.DateOnly), c.Status)
+	}
+}

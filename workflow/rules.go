@@ -10,9 +10,11 @@ import (
 type RuleID string
 
 // The rules the engine computes so far (reference §3). The rest of §3 (notices, deliveries, appeal
-// and protest windows, summary procedure, juvenile limits) is still to be added.
+// and protest windows, summary procedure, juvenile limits) is still to be added: RulesNotYetCovered
+// lists it.
 const (
 	RuleReportResolution       RuleID = "report_resolution"
+	RuleReportResumed          RuleID = "report_resumption"
 	RuleInvestigation          RuleID = "investigation_initial"
 	RuleInvestigationResumed   RuleID = "investigation_resumed"
 	RuleSupplementaryVKS       RuleID = "supplementary_investigation_procuracy"
@@ -58,6 +60,9 @@ type Ladder struct {
 	Approver          string
 	Article           string
 }
+
+// Rungs are the successive extensions the ladder allows a class.
+func (l *Ladder) Rungs(c domain.SeverityClass) []Length { return ladderFor(l, c) }
 
 // Rule is one statutory time limit: where it comes from in the law, what starts it, what meets
 // or stops it, how long it is (by severity class where the law says so), how its time is counted,
@@ -106,12 +111,18 @@ var investigationEnds = []domain.Step{StepConcludeInvestigation, StepTerminateIn
 // Rules is the rule table. docs/deadline-rules.md is generated from it.
 var Rules = []Rule{
 	{ID: RuleReportResolution, NameVI: "Thời hạn giải quyết nguồn tin về tội phạm", NameEN: "Crime report resolution", Article: "Điều 147(1)–(2) BLTTHS",
-		Kind: ruleKindCase, StartsAtRegistration: domain.KindReport, StartsOn: []domain.Step{StepResumeReport},
-		MetBy:     []domain.Step{StepInstituteCase, StepDeclineInstitution, StepTransfer},
+		Kind: ruleKindCase, StartsAtRegistration: domain.KindReport,
+		MetBy:     []domain.Step{StepInstituteCase, StepDeclineInstitution},
 		StoppedBy: []domain.Step{StepSuspendReport}, Length: ByClass{everyClass: d(20)}, Counting: Counting{RollOver: true},
 		Ladder: &Ladder{Step: StepExtendReport, Each: map[domain.SeverityClass][]Length{everyClass: {m(2)}}, RequestDaysBefore: 5,
 			Approver: "Viện trưởng Viện kiểm sát cùng cấp", Article: "Điều 147(2) BLTTHS"},
 		WarnDays: 5, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	// A transfer is not in MetBy of any rule: the receiving unit takes the case over with the time
+	// already used.
+	{ID: RuleReportResumed, NameVI: "Thời hạn giải quyết nguồn tin khi phục hồi", NameEN: "Resumed crime report resolution", Article: "Điều 149 BLTTHS",
+		Kind: ruleKindCase, StartsOn: []domain.Step{StepResumeReport}, MetBy: []domain.Step{StepInstituteCase, StepDeclineInstitution},
+		StoppedBy: []domain.Step{StepSuspendReport}, Length: ByClass{everyClass: m(1)}, Counting: Counting{RollOver: true},
+		WarnDays: 5, EffectiveFrom: effective(rulesEffective2018), Confidence: "1"},
 	{ID: RuleInvestigation, NameVI: "Thời hạn điều tra", NameEN: "Investigation period", Article: "Điều 172 BLTTHS",
 		Kind: ruleKindCase, StartsOn: []domain.Step{StepInstituteCase, StepCassationReinvestigate}, StartsAtRegistration: domain.KindCase,
 		MetBy: investigationEnds, StoppedBy: []domain.Step{StepSuspendInvestigation},
@@ -141,7 +152,7 @@ var Rules = []Rule{
 		WarnDays: 7, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
 	{ID: RuleProsecutionDecision, NameVI: "Thời hạn quyết định việc truy tố", NameEN: "Prosecution decision", Article: "Điều 240(1) BLTTHS",
 		Kind: ruleKindCase, StartsOn: []domain.Step{StepConcludeInvestigation, StepConcludeSupplementary, StepResumeProsecution},
-		MetBy:     []domain.Step{StepIndict, StepReturnByProcuracy, StepTerminateProsecution, StepJoin, StepTransfer},
+		MetBy:     []domain.Step{StepIndict, StepReturnByProcuracy, StepTerminateProsecution, StepJoin},
 		StoppedBy: []domain.Step{StepSuspendProsecution},
 		Length:    ByClass{domain.ClassLessSerious: d(20), domain.ClassSerious: d(20), domain.ClassVerySerious: d(30), domain.ClassParticularlySerious: d(30)},
 		Ladder: &Ladder{Step: StepExtendProsecution, Approver: "Viện trưởng Viện kiểm sát", Article: "Điều 240(1) BLTTHS",

@@ -1,0 +1,276 @@
+package workflow
+
+import (
+	"fmt"
+	"strings"
+
+	"kiemsat/domain"
+)
+
+// UncoveredRule is a time limit of the reference (§3 of the criminal procedure reference) that
+// the rule table does not compute yet: its reference id, its article and what it is.
+type UncoveredRule struct {
+	ID      string
+	Article string
+	NoteVI  string
+	NoteEN  string
+}
+
+// RulesNotYetCovered are the statutory time limits the engine does not compute yet, so that
+// docs/deadline-rules.md says plainly what a user must still watch by hand. Most are notices and
+// deliveries between agencies, which need events the lifecycle does not record yet (the receipt
+// or dispatch of a document), and the appeal, summary-procedure and juvenile limits.
+var RulesNotYetCovered = []UncoveredRule{
+	{"report_receipt_notice", "Điều 146(5) BLTTHS", "Cơ quan điều tra thông báo bằng văn bản cho Viện kiểm sát việc tiếp nhận nguồn tin: 03 ngày.",
+		"The investigating agency notifies the procuracy in writing of a report it received: 3 days."},
+	{"report_suspension_notice", "Điều 148 BLTTHS", "Gửi quyết định tạm đình chỉ giải quyết nguồn tin cho Viện kiểm sát và người báo tin: 24 giờ; Viện kiểm sát hủy quyết định thì tiếp tục giải quyết không quá 01 tháng.",
+		"The suspension goes to the procuracy and the reporter in 24 hours; if the procuracy cancels it, resolution resumes for at most 1 month."},
+	{"report_resumption_notice", "Điều 149 BLTTHS", "Gửi quyết định phục hồi giải quyết nguồn tin cho Viện kiểm sát: 03 ngày (thời hạn giải quyết 01 tháng đã có: `report_resumption`).",
+		"The resumption decision goes to the procuracy in 3 days (the 1-month resolution limit is computed: `report_resumption`)."},
+	{"institution_notice", "Điều 154(2) BLTTHS", "Gửi quyết định khởi tố vụ án cho Viện kiểm sát: 24 giờ.", "The decision to institute the case goes to the procuracy in 24 hours."},
+	{"non_institution_notice", "Điều 158(1) BLTTHS", "Gửi quyết định không khởi tố, hủy bỏ quyết định khởi tố vụ án cho Viện kiểm sát: 24 giờ.",
+		"A decision not to institute, or cancelling the institution, goes to the procuracy in 24 hours."},
+	{"urgent_hold_processing", "Điều 110(4) BLTTHS", "Lấy lời khai người bị giữ trong trường hợp khẩn cấp, rồi ra quyết định tạm giữ, lệnh bắt hoặc trả tự do: 12 giờ.",
+		"Take the statement of a person held in an urgent case, then order custody, arrest or release: 12 hours."},
+	{"arrest_processing", "Điều 114(1) BLTTHS", "Sau khi bắt người phạm tội quả tang, người đang bị truy nã: quyết định tạm giữ hoặc trả tự do: 12 giờ.",
+		"After an arrest in the act or of a wanted person: custody or release within 12 hours."},
+	{"family_notice", "Điều 116 BLTTHS", "Thông báo cho gia đình, chính quyền xã hoặc cơ quan, tổ chức của người bị giữ, bị bắt: 24 giờ.",
+		"Notify the family and the commune or employer of a person held or arrested: 24 hours."},
+	{"custody_decision_to_vks", "Điều 117(4) BLTTHS", "Gửi quyết định tạm giữ cho Viện kiểm sát: 12 giờ.", "The custody decision goes to the procuracy in 12 hours."},
+	{"accused_decision_to_vks", "Điều 179(3) BLTTHS", "Gửi quyết định khởi tố bị can cho Viện kiểm sát: 24 giờ (thời hạn phê chuẩn 03 ngày đã có: `accused_approval`).",
+		"The decision to prosecute an accused goes to the procuracy in 24 hours (the 3 days to approve it are `accused_approval`)."},
+	{"juvenile_limits", "Điều 419 BLTTHS", "Bị can dưới 18 tuổi: thời hạn tạm giữ, tạm giam bằng 2/3 thời hạn đối với người đủ 18 tuổi; từ 01/01/2026 Luật Tư pháp người chưa thành niên 2024 rút ngắn thời hạn điều tra, truy tố, xét xử (chưa kiểm chứng). Hiện chỉ ghi chú trong giải thích.",
+		"An accused under 18: custody and detention limits are 2/3 of the adult ones; from 01/01/2026 the Juvenile Justice Law 2024 shortens the investigation, prosecution and trial periods (unverified). For now only a note in the explanation."},
+	{"detention_investigation_ladder", "Điều 173(2)–(6) BLTTHS", "Tổng thời hạn tạm giam để điều tra sau các lần gia hạn (ÍNT 3 tháng; NT 5 tháng; RNT 7 tháng; ĐBNT 12 tháng) và việc trừ ngày tạm giữ: mỗi lệnh được tính theo ngày hết hạn ghi trong lệnh, tổng thời hạn chưa được kiểm tra.",
+		"The total detention for investigation after extensions (ÍNT 3 months; NT 5; RNT 7; ĐBNT 12) and the custody days deducted: each order is timed to the end written in it, the total is not checked yet."},
+	{"detention_within_investigation", "Điều 173 BLTTHS; Điều 14(3) TTLT 04/2018", "Bị can bị khởi tố trong giai đoạn điều tra: thời hạn tạm giam không vượt quá thời hạn điều tra còn lại.",
+		"An accused added during the investigation: detention may not outlast the investigation time left."},
+	{"case_transfer", "Điều 169 BLTTHS", "Viện kiểm sát quyết định việc chuyển vụ án: 03 ngày, gửi quyết định trong 24 giờ; giao hồ sơ trong 03 ngày.",
+		"The procuracy decides a transfer in 3 days and sends the decision in 24 hours; the file is handed over in 3 days."},
+	{"investigation_suspension_notice", "Điều 229(3) BLTTHS", "Gửi quyết định tạm đình chỉ điều tra cho Viện kiểm sát, bị can, người bào chữa: 02 ngày.",
+		"The suspension of the investigation goes to the procuracy, the accused and counsel in 2 days."},
+	{"investigation_termination_review", "Điều 230(3) BLTTHS", "Viện kiểm sát nghiên cứu quyết định đình chỉ điều tra kèm hồ sơ: 15 ngày.",
+		"The procuracy reviews a decision terminating the investigation, with the file, in 15 days."},
+	{"investigation_conclusion_delivery", "Điều 232(4) BLTTHS", "Giao bản kết luận điều tra cho Viện kiểm sát (kèm hồ sơ), bị can, người bào chữa: 02 ngày.",
+		"The investigation conclusion goes to the procuracy (with the file), the accused and counsel in 2 days."},
+	{"prosecution_detention", "Điều 241 BLTTHS", "Tạm giam trong giai đoạn truy tố không quá thời hạn truy tố; lệnh mới ít nhất 05 ngày trước khi lệnh cũ hết hạn. Ngày tối đa trong giải thích của `detention_period` dùng thời hạn của Điều 173 cho mọi giai đoạn.",
+		"Detention during prosecution may not exceed the prosecution period; a new order comes at least 5 days before the old one expires. The maximum the `detention_period` explanation gives uses the Art. 173 lengths whatever the stage."},
+	{"indictment_delivery", "Điều 240(2)–(3) BLTTHS", "Giao bản cáo trạng hoặc quyết định cho bị can; thông báo người bào chữa, bị hại, Cơ quan điều tra: 03 ngày (phức tạp: 10 ngày).",
+		"Deliver the indictment or decision to the accused and notify counsel, the victim and the investigating agency: 3 days (complex case: 10 days)."},
+	{"file_to_court", "Điều 244 BLTTHS", "Chuyển hồ sơ và bản cáo trạng đến Tòa án: 03 ngày (phức tạp: 10 ngày).", "Send the file and indictment to the court: 3 days (complex case: 10 days)."},
+	{"trial_extensions", "Điều 277(1), 277(3) BLTTHS", "Gia hạn chuẩn bị xét xử (ÍNT, NT 15 ngày; RNT, ĐBNT 30 ngày) và mở phiên tòa trong 30 ngày vì lý do bất khả kháng: chưa có bước gia hạn.",
+		"Extending the trial preparation (ÍNT, NT 15 days; RNT, ĐBNT 30 days) and opening the hearing within 30 days for force majeure: no extension step yet."},
+	{"trial_after_return", "Điều 277(2) BLTTHS", "Tòa án nhận lại hồ sơ sau điều tra bổ sung: quyết định đưa vụ án ra xét xử trong 15 ngày.",
+		"The court, receiving the file back after supplementary investigation, decides to bring the case to trial within 15 days."},
+	{"trial_decision_service", "Điều 286 BLTTHS", "Giao quyết định đưa vụ án ra xét xử cho bị cáo ít nhất 10 ngày trước phiên tòa; gửi Viện kiểm sát cùng cấp trong 02 ngày.",
+		"Serve the decision to bring to trial on the accused at least 10 days before the hearing; send it to the same-level procuracy in 2 days."},
+	{"court_return_file", "Điều 280(3) BLTTHS", "Tòa án trả hồ sơ để điều tra bổ sung: chuyển cho Viện kiểm sát trong 03 ngày.",
+		"The court returning a file for supplementary investigation sends it to the procuracy in 3 days."},
+	{"judgment_delivery", "Điều 262(1) BLTTHS", "Giao, gửi bản án cho bị cáo, Viện kiểm sát cùng cấp và Viện kiểm sát cấp trên: 10 ngày.",
+		"Deliver the judgment to the accused, the same-level and the higher procuracy: 10 days."},
+	{"post_verdict_detention", "Điều 329(3) BLTTHS", "Bắt tạm giam bị cáo sau khi tuyên án: 45 ngày.", "Detention ordered at the pronouncement: 45 days."},
+	{"appeal_period_judgment", "Điều 333(1) BLTTHS", "Kháng cáo bản án sơ thẩm: 15 ngày từ ngày tuyên án (vắng mặt: từ ngày nhận hoặc niêm yết).",
+		"Appeal against a first-instance judgment: 15 days from the pronouncement (absent: from receipt or posting)."},
+	{"appeal_period_decision", "Điều 333(2) BLTTHS", "Kháng cáo quyết định sơ thẩm: 07 ngày từ ngày nhận quyết định.", "Appeal against a first-instance decision: 7 days from its receipt."},
+	{"vks_protest_judgment", "Điều 337(1) BLTTHS", "Kháng nghị bản án: Viện kiểm sát cùng cấp 15 ngày, Viện kiểm sát cấp trên trực tiếp 30 ngày từ ngày tuyên án.",
+		"Protest against a judgment: the same-level procuracy 15 days, the directly higher one 30 days from the pronouncement."},
+	{"vks_protest_decision", "Điều 337(2) BLTTHS", "Kháng nghị quyết định: cùng cấp 07 ngày, cấp trên 15 ngày từ ngày ra quyết định.",
+		"Protest against a decision: same level 7 days, higher 15 days from the decision."},
+	{"protest_dispatch", "Điều 338 BLTTHS", "Gửi quyết định kháng nghị cho Tòa án, bị cáo và Viện kiểm sát khác: 02 ngày.",
+		"The protest goes to the court, the accused and the other procuracy in 2 days."},
+	{"file_to_appellate_court", "Điều 339 BLTTHS", "Hết thời hạn kháng cáo, kháng nghị: Tòa án cấp sơ thẩm gửi hồ sơ trong 07 ngày.",
+		"After the appeal period, the first-instance court sends the file in 7 days."},
+	{"vks_appellate_file_review", "Điều 341(1) BLTTHS", "Viện kiểm sát nghiên cứu hồ sơ phúc thẩm: cấp tỉnh 15 ngày, cấp cao 20 ngày (ĐBNT phức tạp 25/30 ngày; chưa kiểm chứng sau 2025).",
+		"The procuracy reviews the appellate file: provincial 15 days, appellate 20 days (ĐBNT complex 25/30; unverified after 2025)."},
+	{"appellate_preparation", "Điều 346 BLTTHS", "Chuẩn bị xét xử phúc thẩm: Tòa án cấp tỉnh 60 ngày, Tòa phúc thẩm TANDTC 90 ngày; mở phiên tòa trong 15 ngày từ quyết định đưa ra xét xử.",
+		"Appellate preparation: provincial court 60 days, Supreme Court appellate courts 90 days; the hearing within 15 days of the decision to try."},
+	{"cassation_protest", "Điều 379 BLTTHS", "Kháng nghị giám đốc thẩm theo hướng bất lợi cho người bị kết án: 01 năm từ ngày bản án có hiệu lực.",
+		"Cassation protest against the convicted person: 1 year from the judgment taking effect."},
+	{"cassation_hearing", "Điều 385 BLTTHS", "Mở phiên tòa giám đốc thẩm: 04 tháng từ ngày nhận kháng nghị và hồ sơ.", "Open the cassation hearing within 4 months of receiving the protest and file."},
+	{"summary_procedure", "Điều 456–464 BLTTHS", "Thủ tục rút gọn: áp dụng trong 24 giờ; điều tra 20 ngày; truy tố 05 ngày; xét xử 10 + 07 ngày; tạm giam 20/05/17/22 ngày. Hiện vụ án theo thủ tục rút gọn vẫn được tính theo thời hạn chung.",
+		"Summary procedure: applied within 24 hours; investigation 20 days; prosecution 5; trial 10 + 7; detention 20/5/17/22 days. For now a summary case is timed by the general limits."},
+}
+
+var kindDoc = map[string]string{
+	ruleKindCase:            "case",
+	ruleKindPendingDecision: "pending decision (chờ phê chuẩn)",
+	ruleKindMeasure:         "measure (biện pháp ngăn chặn)",
+}
+
+// clockStatusDoc gives each clock status its Vietnamese name and what it means, in English.
+var clockStatusDoc = map[ClockStatus]struct{ vi, meaning string }{
+	ClockRunning:   {"đang chạy", "running: the limit is open and its warning window has not begun"},
+	ClockDueSoon:   {"sắp hết hạn", "due soon: within the rule's warning days of the earliest reading (2 hours for hour limits)"},
+	ClockMissed:    {"quá hạn, vi phạm", "missed: the latest reading has passed and nothing met the limit"},
+	ClockMet:       {"đã thực hiện đúng hạn", "met: ended by one of the rule's steps on time (by the latest reading)"},
+	ClockMetLate:   {"đã thực hiện nhưng quá hạn", "met late: ended after the latest reading had passed"},
+	ClockStopped:   {"tạm dừng do tạm đình chỉ", "stopped: a suspension stopped it; a resumption starts a new clock"},
+	ClockCancelled: {"không còn áp dụng", "cancelled: no longer applies (reserved)"},
+}
+
+// DeadlineRulesMarkdown renders the rule table as docs/deadline-rules.md: one row per rule with
+// what starts, meets and stops its clock, its length by severity class, how time is counted, its
+// extension ladder and warning days; the two readings and the statuses; and the time limits of
+// the reference not computed yet. A test fails when the committed file differs.
+func DeadlineRulesMarkdown() string {
+	var b strings.Builder
+	b.WriteString("<!-- Generated from workflow.Rules by `go test ./workflow -run TestDeadlineRulesDoc -update`. Do not edit. -->\n\n")
+	b.WriteString("# Deadline rules (thời hạn tố tụng)\n\n")
+	b.WriteString("Every statutory time limit the platform computes is one row of the rule table in `workflow/rules.go`.\n")
+	b.WriteString("`workflow.Clocks` turns a case's decisions, accused and preventive measures, the legal calendar and the\n")
+	b.WriteString("current time into clocks; `GET /api/v1/cases/{id}/deadlines` serves them and `GET /api/v1/rules` serves this\n")
+	b.WriteString("table. A clock is computed with the case's governing class (the heaviest standing charge, or the class of the\n")
+	b.WriteString("offence named on the case while nobody is charged), applied from the clock's start, so a change of charges\n")
+	b.WriteString("recomputes the limit with the time already used (TTLT 04/2018 Art. 14). A rule whose length depends on the\n")
+	b.WriteString("class gives no clock while the class is unknown.\n\n")
+	b.WriteString("## Rules\n\n")
+	b.WriteString("| id | name | article | kind | starts | met by | stopped by | length by class | counting | extensions (gia hạn) | warns | effective from | conf. |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, r := range Rules {
+		fmt.Fprintf(&b, "| `%s` | %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.ID, r.NameVI, r.NameEN, r.Article,
+			kindDoc[r.Kind], startsDoc(r), metDoc(r), dash(codes(r.StoppedBy)), lengthsDoc(r.Length), countingDoc(r), ladderDoc(r.Ladder),
+			warnDoc(r), r.EffectiveFrom.Format("2006-01-02"), r.Confidence)
+	}
+	b.WriteString("\nClasses: ÍNT ít nghiêm trọng (less serious), NT nghiêm trọng (serious), RNT rất nghiêm trọng (very serious),\n")
+	b.WriteString("ĐBNT đặc biệt nghiêm trọng (particularly serious), Điều 9 BLHS. Confidence: `2+` the same figure in two or more\n")
+	b.WriteString("sources, `1` the codified text only. Approvers are data, not code: the 2025 reform changed the levels and its\n")
+	b.WriteString("wording was not seen.\n\n")
+
+	b.WriteString("## Two readings of a limit\n\n")
+	b.WriteString("Whether the day a limit starts counts as its first day is disputed in practice (Điều 134 BLTTHS; TTLT 04/2018\n")
+	b.WriteString("Art. 17), so every clock is read both ways and says which reading each use takes:\n\n")
+	b.WriteString("- **earliest** counts the start day as day one. It is the reading warnings use: a clock turns `due_soon`\n")
+	b.WriteString("  its warning days before the earliest reading runs out.\n")
+	b.WriteString("- **latest** starts counting the next day. It is the reading violations use: a clock is `missed` only once\n")
+	b.WriteString("  the latest reading has run out, and `met_late` when the act came after it.\n\n")
+	b.WriteString("A day or month limit runs out at 24:00 of its last day; an hour limit at the exact hour. Month limits end on\n")
+	b.WriteString("the same-numbered day of the month they end in, or that month's last day. Where the rule rolls over, a last\n")
+	b.WriteString("day on a day off of the legal calendar moves to the next working day (`rolled`). Custody and detention run\n")
+	b.WriteString("continuously, count a month as 30 days and never roll over; a custody or detention clock ends at 24:00 of\n")
+	b.WriteString("the end date written in the order (both readings are that day), and its explanation gives the law's maximum\n")
+	b.WriteString("for the order. An extension runs on from the last day of the period it extends. `uncovered` marks an end in\n")
+	b.WriteString("a year the legal calendar has no entries for, where only weekends were known days off.\n\n")
+
+	b.WriteString("## Statuses\n\n| status | | meaning |\n|---|---|---|\n")
+	for _, s := range ClockStatuses {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", s, clockStatusDoc[s].vi, clockStatusDoc[s].meaning)
+	}
+	b.WriteString("\n`days_left` counts whole days from today to the latest last day; it is negative once that day has passed.\n\n")
+
+	b.WriteString("## Not yet covered\n\n")
+	b.WriteString("These time limits of the reference are not computed yet (`workflow.RulesNotYetCovered`); watch them by hand.\n\n")
+	b.WriteString("| id | article | limit | |\n|---|---|---|---|\n")
+	for _, u := range RulesNotYetCovered {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", u.ID, u.Article, u.NoteVI, u.NoteEN)
+	}
+	return b.String()
+}
+
+func codes(steps []domain.Step) string {
+	out := make([]string, len(steps))
+	for i, s := range steps {
+		out[i] = "`" + string(s) + "`"
+	}
+	return strings.Join(out, ", ")
+}
+
+func startsDoc(r Rule) string {
+	switch r.Kind {
+	case ruleKindPendingDecision:
+		return "receipt by the procuracy (recording) of a pending " + codes(r.StartsOn)
+	case ruleKindMeasure:
+		return "an executed `" + string(r.Measure) + "` order, from its `start_at`"
+	}
+	var parts []string
+	switch r.StartsAtRegistration {
+	case domain.KindReport:
+		parts = append(parts, "registration as a report (`report`)")
+	case domain.KindCase:
+		parts = append(parts, "registration as a case already instituted (`case`)")
+	}
+	if len(r.StartsOn) > 0 {
+		parts = append(parts, codes(r.StartsOn))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func metDoc(r Rule) string {
+	switch r.Kind {
+	case ruleKindPendingDecision:
+		return "the procuracy's answer (`decide_approval`)"
+	case ruleKindMeasure:
+		return "the measure ends (`end_measure`, an extension's new order, termination)"
+	}
+	return codes(r.MetBy)
+}
+
+// lengthsDoc writes a length by class compactly: "ÍNT 2 tháng; NT 3 tháng; …", or "mọi loại tội"
+// for a length that does not depend on the class.
+func lengthsDoc(b ByClass) string {
+	if l, ok := b[everyClass]; ok && len(b) == 1 {
+		return "mọi loại tội (every class) " + l.String()
+	}
+	var parts []string
+	for _, c := range domain.SeverityClasses {
+		if l, ok := b.For(c); ok {
+			parts = append(parts, c.Abbrev()+" "+l.String())
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func countingDoc(r Rule) string {
+	hours := true
+	for _, l := range r.Length {
+		hours = hours && l.Unit == Hours
+	}
+	switch {
+	case hours:
+		return "by the hour (Điều 134(1))"
+	case r.Counting.Continuous:
+		return "continuous: weekends and holidays count, 1 month = 30 days, no roll-over (Điều 134(2))"
+	case r.Counting.RollOver:
+		return "calendar; a last day on a day off rolls over to the next working day (Điều 134(2))"
+	}
+	return "calendar days to 24:00 of the last day, no roll-over (Điều 134(2))"
+}
+
+func ladderDoc(l *Ladder) string {
+	if l == nil {
+		return "–"
+	}
+	var parts []string
+	if rungs, ok := l.Each[everyClass]; ok && len(l.Each) == 1 {
+		parts = append(parts, "mọi loại tội "+rungsDoc(rungs))
+	} else {
+		for _, c := range domain.SeverityClasses {
+			if rungs := ladderFor(l, c); len(rungs) > 0 {
+				parts = append(parts, c.Abbrev()+" "+rungsDoc(rungs))
+			}
+		}
+	}
+	s := fmt.Sprintf("`%s`: %s", l.Step, strings.Join(parts, "; "))
+	if l.RequestDaysBefore > 0 {
+		s += fmt.Sprintf("; asked ≥ %d days before expiry", l.RequestDaysBefore)
+	}
+	return s + "; granted by " + l.Approver + " (" + l.Article + ")"
+}
+
+// rungsDoc writes the successive extensions of one class: "4 tháng + 4 tháng".
+func rungsDoc(rungs []Length) string {
+	out := make([]string, len(rungs))
+	for i, l := range rungs {
+		out[i] = l.String()
+	}
+	return strings.Join(out, " + ")
+}
+
+func warnDoc(r Rule) string {
+	switch r.WarnDays {
+	case 0:
+		return "2 hours before"
+	case 1:
+		return "1 day before"
+	}
+	return fmt.Sprintf("%d days before", r.WarnDays)
+}
