@@ -226,13 +226,13 @@ func pendingClocks(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock 
 		if !d.RequiresApproval || !slices.Contains(r.StartsOn, d.Step) {
 			continue
 		}
-		c := Clock{Rule: r.ID, NameVI: r.NameVI, NameEN: r.NameEN, Article: r.Article, Subject: "decision", SubjectID: d.ID, Start: d.RecordedAt, Length: l}
+		c := Clock{Rule: r.ID, NameVI: r.NameVI, NameEN: r.NameEN, Article: r.Article, Subject: "decision", SubjectID: d.ID, Start: actedAt(d), Length: l}
 		if len(d.AccusedIDs) == 1 {
 			c.AccusedID = d.AccusedIDs[0]
 		}
 		for _, a := range cs.Decisions {
 			if a.DecidesID == d.ID {
-				e := a.RecordedAt
+				e := actedAt(a)
 				c.EndedOn, c.Status = &e, ClockMet
 			}
 		}
@@ -244,6 +244,17 @@ func pendingClocks(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock 
 		out = append(out, c)
 	}
 	return out
+}
+
+// actedAt is when a decision reached (or was given by) the procuracy: the moment it was recorded,
+// unless it was recorded after the day it was issued, when the platform only knows the date and
+// takes the start of that day, the stricter reading.
+func actedAt(d domain.Decision) time.Time {
+	issued := domain.DateOf(d.IssuedOn)
+	if d.RecordedAt.IsZero() || !d.RecordedAt.Before(issued.AddDate(0, 0, 1)) {
+		return issued
+	}
+	return d.RecordedAt
 }
 
 // measureClocks time each custody or detention order that was executed: it must end by 24:00 of

@@ -225,3 +225,16 @@ func TestResumedReportClock(t *testing.T) {
 		t.Fatalf("resumed report: %s %s", c.Due.Latest.LastDay.Format(time.DateOnly), c.Status)
 	}
 }
+
+// A pending decision recorded days after it was issued is timed from its issue date, not from
+// when someone typed it in.
+func TestBackdatedApprovalClock(t *testing.T) {
+	cal := NewCalendar(DefaultCalendarDays(), true)
+	s := newClockStory(domain.ClassSerious, domain.KindCase, date(2026, 3, 2))
+	p := s.add(date(2026, 3, 10), StepDetention)
+	p.RequiresApproval, p.Status, p.RecordedAt = true, domain.DecisionPending, date(2026, 3, 20).Add(15*time.Hour)
+	c := clockOf(t, Clocks(s.cs, cal, date(2026, 3, 20).Add(16*time.Hour)), RuleDetentionApproval, 0)
+	if !c.Start.Equal(date(2026, 3, 10)) || c.Status != ClockMissed {
+		t.Fatalf("backdated pending order: start %s status %s", c.Start, c.Status)
+	}
+}

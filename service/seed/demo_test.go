@@ -76,8 +76,12 @@ func TestDemoCoversEveryStage(t *testing.T) {
 		}
 		return n
 	}
-	if n := count(`SELECT count(*) FROM measures WHERE kind = 'detention' AND status = 'active'`); n < 5 {
-		t.Errorf("%d active detentions in the demo, want at least 5", n)
+	if n := count(`SELECT count(*) FROM measures WHERE kind = 'detention' AND status = 'active'`); n < 3 {
+		t.Errorf("%d active detentions in the demo, want at least 3", n)
+	}
+	// The demo is lawful: nobody is held past the end date of their order.
+	if n := count(`SELECT count(*) FROM measures WHERE status = 'active' AND kind IN ('custody', 'detention') AND ordered_end < current_date`); n != 0 {
+		t.Errorf("%d demo custody or detention orders are still in force past their end date", n)
 	}
 	if n := count(`SELECT count(*) FROM measures WHERE kind = 'custody'`); n < 5 {
 		t.Errorf("%d custody orders in the demo, want at least 5", n)

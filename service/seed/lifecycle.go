@@ -107,6 +107,21 @@ func (r *storyRun) accuse(user, approver string, day int, name, cccd string, bir
 	r.approve(approver, day+1, fmt.Sprintf("%d/QĐ-VKS-PC", 100+day))
 }
 
+// investigationDetention is the longest first detention order for the investigation by class
+// (Điều 173(1) BLTTHS), so that demo orders stay lawful.
+var investigationDetention = map[domain.SeverityClass]int{domain.ClassLessSerious: 2, domain.ClassSerious: 3, domain.ClassVerySerious: 4,
+	domain.ClassParticularlySerious: 4}
+
+// monthsFor is the longest lawful first detention order for a charge.
+func (r *storyRun) monthsFor(article string, clause int) int {
+	pc, err := r.d.Procedure.Catalog().Lookup(article, clause, r.received.AddDate(0, 0, -1))
+	if err != nil {
+		r.err = err
+		return 2
+	}
+	return investigationDetention[pc.Class]
+}
+
 // detain orders custody for three days and then detention for the given months, approved.
 func (r *storyRun) detain(user, approver, name string, day, months int, stage domain.MeasureStage) {
 	id := r.accused[name]
@@ -131,11 +146,13 @@ func (r *storyRun) detain(user, approver, name string, day, months int, stage do
 	r.approve(approver, day+2, fmt.Sprintf("%d/QĐ-PCLTG", 200+day))
 }
 
-// release ends the person's detention: the judgment is in force and the sentence is executed.
-func (r *storyRun) release(user, name string, day int) {
-	r.record(user, day, service.DecisionInput{Step: workflow.StepEndMeasure, Issuer: domain.IssuerCourt, IssuerName: courtHN,
-		Number: fmt.Sprintf("%d/QĐ-HBBPNC", 300+day), AccusedIDs: []string{r.accused[name]}, MeasureID: r.measure[name],
-		Note: "Bản án có hiệu lực pháp luật; chuyển thi hành án phạt tù"})
+// release replaces the person's detention with a residence ban (cấm đi khỏi nơi cư trú), as the
+// body in charge of the stage decides, so that no demo detention outlives its order.
+func (r *storyRun) release(user, name string, day int, issuer domain.IssuerBody, why string) {
+	r.record(user, day, service.DecisionInput{Step: workflow.StepEndMeasure, Issuer: issuer, Number: fmt.Sprintf("%d/QĐ-TTBPNC", 300+day),
+		AccusedIDs: []string{r.accused[name]}, MeasureID: r.measure[name], Note: why})
+	r.record(user, day, service.DecisionInput{Step: workflow.StepResidenceBan, Issuer: issuer, Number: fmt.Sprintf("%d/LC", 300+day),
+		AccusedIDs: []string{r.accused[name]}, Measure: &workflow.MeasureInput{StartAt: r.at(day)}})
 }
 
 // toProsecution takes a case from its institution to the procuracy's prosecution stage with
@@ -143,13 +160,15 @@ func (r *storyRun) release(user, name string, day int) {
 func (r *storyRun) toProsecution(ksv, chief, name, cccd string, birth time.Time, article string, clause int, concludeDay int) {
 	r.step(chief, 1, workflow.StepAcceptInstitution, domain.IssuerProcuracy, "12/QĐ-VKS")
 	r.accuse(ksv, chief, 2, name, cccd, birth, article, clause)
-	r.detain(ksv, chief, name, 3, 4, domain.MeasureForInvestigation)
+	r.detain(ksv, chief, name, 3, r.monthsFor(article, clause), domain.MeasureForInvestigation)
 	r.step(ksv, concludeDay, workflow.StepConcludeInvestigation, domain.IssuerInvestigation, "45/KLĐT")
 }
 
-// toTrial goes on to the indictment and the decision to bring the case to trial.
-func (r *storyRun) toTrial(ksv, chief string, indictDay, trialDay int) {
+// toTrial goes on to the indictment, where the procuracy replaces detention with a residence
+// ban, and the decision to bring the case to trial.
+func (r *storyRun) toTrial(ksv, chief, name string, indictDay, trialDay int) {
 	r.step(chief, indictDay, workflow.StepIndict, domain.IssuerProcuracy, "30/CT-VKS")
+	r.release(chief, name, indictDay, domain.IssuerProcuracy, "Bị can thành khẩn khai báo, có nơi cư trú rõ ràng: thay thế biện pháp tạm giam")
 	r.step(ksv, trialDay, workflow.StepBringToTrial, domain.IssuerCourt, "55/QĐXXST-HS")
 }
 
@@ -197,30 +216,28 @@ func demoStories() map[int]func(r *storyRun) {
 		// Housebreaking: indicted, set down for trial.
 		10: func(r *storyRun) {
 			r.toProsecution(ksv1, chief1, "Lương Văn Hải", "001096011223", born(1996), "173", 2, 70)
-			r.toTrial(ksv1, chief1, 85, 100)
+			r.toTrial(ksv1, chief1, "Lương Văn Hải", 85, 100)
 		},
 		// Drink-driving death: tried, judgment appealed.
 		11: func(r *storyRun) {
 			r.toProsecution(ksv2, chief1, "Tô Minh Quân", "001085066778", born(1985), "260", 3, 60)
-			r.toTrial(ksv2, chief1, 75, 95)
+			r.toTrial(ksv2, chief1, "Tô Minh Quân", 75, 95)
 			r.step(ksv2, 110, workflow.StepPronounce, domain.IssuerCourt, "120/HSST")
 			r.record(ksv2, 115, service.DecisionInput{Step: workflow.StepAppeal, Issuer: domain.IssuerParty, IssuerName: "Tô Minh Quân"})
 		},
 		// Receiving stolen goods: judgment in force, being executed.
 		12: func(r *storyRun) {
 			r.toProsecution(ksv1, chief1, "Đoàn Văn Khánh", "001091033344", born(1991), "323", 1, 50)
-			r.toTrial(ksv1, chief1, 60, 80)
+			r.toTrial(ksv1, chief1, "Đoàn Văn Khánh", 60, 80)
 			r.step(ksv1, 95, workflow.StepPronounce, domain.IssuerCourt, "98/HSST")
 			r.step(ksv1, 115, workflow.StepJudgmentEffective, domain.IssuerCourt, "15/QĐTHA")
-			r.release(ksv1, "Đoàn Văn Khánh", 116)
 		},
 		// Gambling: sentence served, case closed.
 		13: func(r *storyRun) {
 			r.toProsecution(ksv2, chief1, "Kiều Văn Toàn", "001087055667", born(1987), "321", 1, 40)
-			r.toTrial(ksv2, chief1, 50, 65)
+			r.toTrial(ksv2, chief1, "Kiều Văn Toàn", 50, 65)
 			r.step(ksv2, 75, workflow.StepPronounce, domain.IssuerCourt, "60/HSST")
 			r.step(ksv2, 95, workflow.StepJudgmentEffective, domain.IssuerCourt, "09/QĐTHA")
-			r.release(ksv2, "Kiều Văn Toàn", 96)
 			r.step(ksv2, 200, workflow.StepCloseCase, domain.IssuerCourt, "03/GCN")
 		},
 		// Minor assault, victim withdrew the request (Điều 155): investigation terminated.
@@ -256,20 +273,20 @@ func demoStories() map[int]func(r *storyRun) {
 		18: func(r *storyRun) {
 			r.toProsecution(ksv1, chief1, "Lò Văn Sáng", "001080099887", born(1980), "174", 2, 60)
 			r.step(chief1, 70, workflow.StepSuspendProsecution, domain.IssuerProcuracy, "05/QĐ-TĐCVA")
+			r.release(chief1, "Lò Văn Sáng", 70, domain.IssuerProcuracy, "Bị can bị bệnh hiểm nghèo: thay thế biện pháp tạm giam")
 		},
 		// Trial adjourned while a forensic re-examination runs: suspended at trial.
 		19: func(r *storyRun) {
 			r.toProsecution(ksv2, chief1, "Vi Văn Tài", "001089077665", born(1989), "134", 2, 55)
-			r.toTrial(ksv2, chief1, 70, 90)
+			r.toTrial(ksv2, chief1, "Vi Văn Tài", 70, 90)
 			r.step(ksv2, 100, workflow.StepSuspendTrial, domain.IssuerCourt, "02/QĐ-TĐCVA-TA")
 		},
 		// Robbery: judgment in force, protested for cassation by the Supreme Procuracy.
 		20: func(r *storyRun) {
 			r.toProsecution(ksv1, chief1, "Hầu Văn Mạnh", "001084055443", born(1984), "168", 1, 60)
-			r.toTrial(ksv1, chief1, 70, 90)
+			r.toTrial(ksv1, chief1, "Hầu Văn Mạnh", 70, 90)
 			r.step(ksv1, 100, workflow.StepPronounce, domain.IssuerCourt, "101/HSST")
 			r.step(ksv1, 120, workflow.StepJudgmentEffective, domain.IssuerCourt, "18/QĐTHA")
-			r.release(ksv1, "Hầu Văn Mạnh", 121)
 			r.step("tc.vientruong", 180, workflow.StepProtestCassation, domain.IssuerProcuracy, "02/QĐ-VKSTC-KNGĐT")
 		},
 	}
