@@ -246,6 +246,35 @@ func pendingClocks(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock 
 	return out
 }
 
+// detentionMaximum is the longest a single detention order may run for the stage it serves: the
+// investigation lengths by class (Điều 173(1)); no longer than the prosecution period during
+// prosecution (Điều 241, 240(1)); no longer than the trial preparation period at trial (Điều 278,
+// 277(1)); 45 days when ordered at the pronouncement (Điều 329(3)). Extension orders are judged by
+// the same single-order maximum; the ladders of extensions are not counted here.
+func detentionMaximum(stage domain.MeasureStage, c domain.SeverityClass, investigation Length) (Length, string) {
+	pick := func(id RuleID) (Length, bool) {
+		r, _ := RuleByID(id)
+		return r.Length.For(c)
+	}
+	switch stage {
+	case domain.MeasureForProsecution:
+		if l, ok := pick(RuleProsecutionDecision); ok {
+			return l, "Điều 241 BLTTHS"
+		}
+	case domain.MeasureForTrial:
+		if l, ok := pick(RuleTrialPreparation); ok {
+			return l, "Điều 278 BLTTHS"
+		}
+	case domain.MeasureAfterVerdict:
+		return d(45), "Điều 329(3) BLTTHS"
+	}
+	return investigation, "Điều 173(1) BLTTHS"
+}
+
+func articleEN(vi string) string {
+	return strings.NewReplacer("Điều", "Art.", "BLTTHS", "CPC").Replace(vi)
+}
+
 // actedAt is when a decision reached (or was given by) the procuracy: the moment it was recorded,
 // unless it was recorded after the day it was issued, when the platform only knows the date and
 // takes the start of that day, the stricter reading.
@@ -271,12 +300,16 @@ func measureClocks(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock 
 			if !ok {
 				l, _ = r.Length.For(domain.ClassParticularlySerious)
 			}
+			basis := r.Article
+			if r.Measure == domain.MeasureDetention {
+				l, basis = detentionMaximum(m.Stage, cs.Class, l)
+			}
 			c := Clock{Rule: r.ID, NameVI: r.NameVI, NameEN: r.NameEN, Article: r.Article, Subject: "measure", SubjectID: m.ID, AccusedID: a.ID,
 				Start: m.StartAt, Length: l}
 			max := Count(m.StartAt, l, r.Counting, cal)
 			due := max
-			vi := fmt.Sprintf("Tối đa theo luật cho lệnh này: %s (%s).", max.Latest.LastDay.Format(dmy), max.ExplanationVI)
-			en := fmt.Sprintf("The law's maximum for this order: %s (%s).", max.Latest.LastDay.Format(dmy), max.ExplanationEN)
+			vi := fmt.Sprintf("Tối đa theo %s cho lệnh này: %s (%s).", basis, max.Latest.LastDay.Format(dmy), max.ExplanationVI)
+			en := fmt.Sprintf("The maximum under %s for this order: %s (%s).", articleEN(basis), max.Latest.LastDay.Format(dmy), max.ExplanationEN)
 			if m.OrderedEnd != nil {
 				end := domain.DateOf(*m.OrderedEnd)
 				due = Due{Earliest: reading(end), Latest: reading(end)}

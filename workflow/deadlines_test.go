@@ -238,3 +238,30 @@ func TestBackdatedApprovalClock(t *testing.T) {
 		t.Fatalf("backdated pending order: start %s status %s", c.Start, c.Status)
 	}
 }
+
+// The law's maximum for one detention order follows the stage it serves (Arts. 173(1), 241, 278, 329(3)).
+func TestDetentionMaximumByStage(t *testing.T) {
+	cal := NewCalendar(DefaultCalendarDays(), true)
+	p := func(t time.Time) *time.Time { return &t }
+	for _, c := range []struct {
+		stage   domain.MeasureStage
+		class   domain.SeverityClass
+		article string
+		max     time.Time
+	}{
+		{domain.MeasureForInvestigation, domain.ClassSerious, "Điều 173(1)", date(2026, 6, 8)},  // 3 × 30 days from 10/03
+		{domain.MeasureForProsecution, domain.ClassSerious, "Điều 241", date(2026, 3, 30)},      // 20 days
+		{domain.MeasureForProsecution, domain.ClassVerySerious, "Điều 241", date(2026, 4, 9)},   // 30 days
+		{domain.MeasureForTrial, domain.ClassSerious, "Điều 278", date(2026, 4, 24)},            // 45 days
+		{domain.MeasureForTrial, domain.ClassParticularlySerious, "Điều 278", date(2026, 6, 8)}, // 3 months = 90 days
+		{domain.MeasureAfterVerdict, domain.ClassLessSerious, "Điều 329(3)", date(2026, 4, 24)}, // 45 days
+	} {
+		s := newClockStory(c.class, domain.KindCase, date(2026, 1, 5))
+		s.cs.Accused = []domain.Accused{{ID: "a1", Status: domain.AccusedInstituted, Measures: []domain.Measure{{ID: "m1", Kind: domain.MeasureDetention,
+			Stage: c.stage, Status: domain.MeasureActive, StartAt: date(2026, 3, 10).Add(10 * time.Hour), OrderedEnd: p(date(2026, 3, 20))}}}}
+		d := clockOf(t, Clocks(s.cs, cal, date(2026, 3, 11)), RuleDetentionPeriod, 0)
+		if !strings.Contains(d.ExplanationVI, c.article) || !strings.Contains(d.ExplanationVI, c.max.Format("02/01/2006")) {
+			t.Errorf("%s %s: want the maximum %s under %s in: %s", c.stage, c.class, c.max.Format(time.DateOnly), c.article, d.ExplanationVI)
+		}
+	}
+}
