@@ -941,13 +941,14 @@ type Timeline struct {
 	Class     domain.SeverityClass
 }
 
-// Timeline returns a case's procedural history; out of scope is not found.
-func (s *Procedure) Timeline(ctx context.Context, p *Principal, caseID string) (*Timeline, error) {
+// readCase runs a read of a case's procedural state for one who may read the case: loaded in one
+// transaction, the read audited as action in it, fn given the state and now. A case out of scope
+// is not found, and the refused read is audited in its own transaction.
+func (s *Procedure) readCase(ctx context.Context, p *Principal, caseID, action string, fn func(ctx context.Context, cc *caseContext, now time.Time) error) error {
 	if !validUUID(caseID) {
-		return nil, domain.NotFound("hồ sơ")
+		return domain.NotFound("hồ sơ")
 	}
 	now := s.clock.Now()
-	var out *Timeline
 	denied := false
 	var unitID int64
 	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
@@ -960,19 +961,31 @@ func (s *Procedure) Timeline(ctx context.Context, p *Principal, caseID string) (
 			denied = true
 			return nil
 		}
-		out = &Timeline{Case: cc.cs, Decisions: cc.state.Decisions, Accused: cc.state.Accused, Class: cc.state.Class}
-		return s.audit.Record(ctx, p.audit(now, "case.timeline", "case", caseID, cc.cs.UnitID, domain.OutcomeSuccess, ""))
+		if err := fn(ctx, cc, now); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, p.audit(now, action, "case", caseID, cc.cs.UnitID, domain.OutcomeSuccess, ""))
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if denied {
-		if err := recordDenied(ctx, s.audit, p.audit(now, "case.timeline", "case", caseID, unitID, domain.OutcomeDenied, "")); err != nil {
-			return nil, err
+		if err := recordDenied(ctx, s.audit, p.audit(now, action, "case", caseID, unitID, domain.OutcomeDenied, "")); err != nil {
+			return err
 		}
-		return nil, domain.NotFound("hồ sơ")
+		return domain.NotFound("hồ sơ")
 	}
-	return out, nil
+	return nil
+}
+
+// Timeline returns a case's procedural history; out of scope is not found.
+func (s *Procedure) Timeline(ctx context.Context, p *Principal, caseID string) (*Timeline, error) {
+	var out *Timeline
+	err := s.readCase(ctx, p, caseID, "case.timeline", func(_ context.Context, cc *caseContext, _ time.Time) error {
+		out = &Timeline{Case: cc.cs, Decisions: cc.state.Decisions, Accused: cc.state.Accused, Class: cc.state.Class}
+		return nil
+	})
+	return out, err
 }
 
 // Deadlines are a case's time limits at now, computed by the deadline engine from the case's
@@ -988,23 +1001,8 @@ type Deadlines struct {
 // case read and out of scope is not found. Clocks are computed on each read for now; storing them
 // for lists and the monitor is the next step of the deadline engine.
 func (s *Procedure) Deadlines(ctx context.Context, p *Principal, caseID string) (*Deadlines, error) {
-	if !validUUID(caseID) {
-		return nil, domain.NotFound("hồ sơ")
-	}
-	now := s.clock.Now()
 	var out *Deadlines
-	denied := false
-	var unitID int64
-	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
-		cc, err := s.load(ctx, caseID, false)
-		if err != nil {
-			return err
-		}
-		unitID = cc.cs.UnitID
-		if !s.authz.Scope(p, domain.ActCaseRead).PermitsCase(cc.cs.Ref(p.User.ID)) {
-			denied = true
-			return nil
-		}
+	err := s.readCase(ctx, p, caseID, "case.deadlines", func(ctx context.Context, cc *caseContext, now time.Time) error {
 		cal, err := s.calendar.Calendar(ctx)
 		if err != nil {
 			return err
@@ -1012,18 +1010,9 @@ func (s *Procedure) Deadlines(ctx context.Context, p *Principal, caseID string) 
 		clocks := workflow.Clocks(cc.state, cal, now)
 		workflow.SortByUrgency(clocks)
 		out = &Deadlines{Case: cc.cs, Class: cc.state.Class, Clocks: clocks, At: now}
-		return s.audit.Record(ctx, p.audit(now, "case.deadlines", "case", caseID, cc.cs.UnitID, domain.OutcomeSuccess, ""))
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if denied {
-		if err := recordDenied(ctx, s.audit, p.audit(now, "case.deadlines", "case", caseID, unitID, domain.OutcomeDenied, "")); err != nil {
-			return nil, err
-		}
-		return nil, domain.NotFound("hồ sơ")
-	}
-	return out, nil
+	return out, err
 }
 
 // PendingApprovals lists the decisions awaiting the caller's approval across the units they may
