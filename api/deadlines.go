@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -59,15 +60,24 @@ type clockJSON struct {
 	EndedOn        *string      `json:"ended_on"`
 	DaysLeft       int          `json:"days_left"`
 	Explanation    nameJSON     `json:"explanation"`
+	LegalMax       *dueJSON     `json:"legal_max"`
+	Assumed        bool         `json:"assumed"`
+}
+
+func toDueJSON(d workflow.Due) dueJSON {
+	return dueJSON{EarliestLastDay: ictDate(d.Earliest.LastDay), LatestLastDay: ictDate(d.Latest.LastDay),
+		EarliestDeadline: ictInstant(d.Earliest.Deadline), LatestDeadline: ictInstant(d.Latest.Deadline), Rolled: d.Rolled, Uncovered: d.Uncovered}
 }
 
 func toClockJSON(c workflow.Clock) clockJSON {
 	j := clockJSON{Rule: string(c.Rule), Name: nameJSON{c.NameVI, c.NameEN}, Article: c.Article, Subject: c.Subject, SubjectID: c.SubjectID,
 		AccusedID: c.AccusedID, Start: ictInstant(c.Start), Length: toLengthJSON(c.Length), Extensions: toLengthsJSON(c.Extensions),
 		ExtensionsLeft: c.ExtensionsLeft, Status: string(c.Status), DaysLeft: c.DaysLeft, Explanation: nameJSON{c.ExplanationVI, c.ExplanationEN},
-		Due: dueJSON{EarliestLastDay: ictDate(c.Due.Earliest.LastDay), LatestLastDay: ictDate(c.Due.Latest.LastDay),
-			EarliestDeadline: ictInstant(c.Due.Earliest.Deadline), LatestDeadline: ictInstant(c.Due.Latest.Deadline), Rolled: c.Due.Rolled,
-			Uncovered: c.Due.Uncovered}}
+		Due: toDueJSON(c.Due), Assumed: c.Assumed}
+	if c.LegalMax != nil {
+		m := toDueJSON(*c.LegalMax)
+		j.LegalMax = &m
+	}
 	if c.EndedOn != nil {
 		e := ictInstant(*c.EndedOn)
 		j.EndedOn = &e
@@ -77,6 +87,7 @@ func toClockJSON(c workflow.Clock) clockJSON {
 
 type deadlinesJSON struct {
 	CaseID     string      `json:"case_id"`
+	Assumed    *string     `json:"assume_extension"`
 	Class      *string     `json:"class"`
 	ComputedAt string      `json:"computed_at"`
 	Items      []clockJSON `json:"items"`
@@ -84,7 +95,8 @@ type deadlinesJSON struct {
 }
 
 func toDeadlinesJSON(d *service.Deadlines) deadlinesJSON {
-	out := deadlinesJSON{CaseID: d.Case.ID, ComputedAt: ictInstant(d.At), Items: make([]clockJSON, len(d.Clocks)), Total: len(d.Clocks)}
+	out := deadlinesJSON{CaseID: d.Case.ID, ComputedAt: ictInstant(d.At), Items: make([]clockJSON, len(d.Clocks)), Total: len(d.Clocks),
+		Assumed: nonEmpty(string(d.Assumed))}
 	if d.Class != "" {
 		c := string(d.Class)
 		out.Class = &c
@@ -98,7 +110,7 @@ func toDeadlinesJSON(d *service.Deadlines) deadlinesJSON {
 // getDeadlines answers a case's time limits, computed at the time of the request: they depend on
 // the clock, so the answer is never cached.
 func (s *Server) getDeadlines(c *gin.Context) {
-	d, err := s.Procedure.Deadlines(c.Request.Context(), principal(c), c.Param("id"))
+	d, err := s.Procedure.Deadlines(c.Request.Context(), principal(c), c.Param("id"), workflow.RuleID(c.Query("assume_extension")))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -177,4 +189,267 @@ func (s *Server) listRules(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "private, max-age=300")
 	c.JSON(http.StatusOK, gin.H{"items": items, "total": len(items)})
+}
+
+// --- stored clocks across a scope, violations, notifications ---
+
+// queryList reads a comma-separated parameter, also accepted repeated (status=a&status=b).
+func queryList(c *gin.Context, name string) []string {
+	var out []string
+	for _, v := range c.QueryArray(name) {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// queryDate reads a YYYY-MM-DD parameter as a Vietnamese calendar date; malformed is a 400.
+func queryDate(c *gin.Context, name string) (*time.Time, error) {
+	s := c.Query(name)
+	if s == "" {
+		return nil, nil
+	}
+	t, err := time.ParseInLocation(time.DateOnly, s, domain.ICT)
+	if err != nil {
+		return nil, badRequest("tham số "+name+" là ngày dạng YYYY-MM-DD", name)
+	}
+	return &t, nil
+}
+
+type clockListItemJSON struct {
+	ID          int64       `json:"id"`
+	CaseID      string      `json:"case_id"`
+	CaseNumber  string      `json:"case_number"`
+	CaseCode    string      `json:"case_code"`
+	CaseStage   string      `json:"case_stage"`
+	Unit        unitRefJSON `json:"unit"`
+	Prosecutor  *string     `json:"prosecutor_id"`
+	Key         string      `json:"key"`
+	Rule        string      `json:"rule"`
+	Name        nameJSON    `json:"name"`
+	Article     string      `json:"article"`
+	Subject     string      `json:"subject"`
+	SubjectID   string      `json:"subject_id"`
+	AccusedID   *string     `json:"accused_id"`
+	Start       string      `json:"start"`
+	Length      lengthJSON  `json:"length"`
+	ExtUsed     int         `json:"extensions_used"`
+	ExtLeft     int         `json:"extensions_left"`
+	Due         dueJSON     `json:"due"`
+	Status      string      `json:"status"`
+	EndedOn     *string     `json:"ended_on"`
+	DaysLeft    int         `json:"days_left"`
+	Explanation nameJSON    `json:"explanation"`
+	ComputedAt  string      `json:"computed_at"`
+}
+
+func toClockListItemJSON(it domain.ClockListItem, now time.Time) clockListItemJSON {
+	k := it.Clock
+	j := clockListItemJSON{ID: k.ID, CaseID: k.CaseID, CaseNumber: it.CaseNumber, CaseCode: it.CaseCode, CaseStage: string(it.CaseStage),
+		Unit: unitRefJSON{ID: it.UnitID, Code: it.UnitCode}, Prosecutor: nonEmpty(it.ProsecutorID), Key: k.Key, Rule: k.Rule,
+		Name: nameJSON{k.NameVI, k.NameEN}, Article: k.Article, Subject: k.Subject, SubjectID: k.SubjectID, AccusedID: nonEmpty(k.AccusedID),
+		Start: ictInstant(k.StartAt), Length: lengthJSON{Unit: k.LengthUnit, N: k.LengthN}, ExtUsed: k.ExtensionsUsed, ExtLeft: k.ExtensionsLeft,
+		Due: dueJSON{EarliestLastDay: ictDate(k.EarliestLastDay), LatestLastDay: ictDate(k.LatestLastDay), EarliestDeadline: ictInstant(k.EarliestDue),
+			LatestDeadline: ictInstant(k.LatestDue), Rolled: k.Rolled, Uncovered: k.Uncovered},
+		Status: k.Status, DaysLeft: int(k.LatestLastDay.Sub(domain.DateOf(now)).Hours() / 24), Explanation: nameJSON{k.ExplanationVI, k.ExplanationEN},
+		ComputedAt: ictInstant(k.ComputedAt)}
+	if k.EndedAt != nil {
+		e := ictInstant(*k.EndedAt)
+		j.EndedOn = &e
+	}
+	return j
+}
+
+// listDeadlines answers GET /deadlines: the stored clocks across the caller's scope, most urgent
+// first. Statuses default to the open ones (missed, due_soon, running).
+func (s *Server) listDeadlines(c *gin.Context) {
+	var f domain.ClockFilter
+	var err error
+	if f.UnitID, f.IncludeSubunits, f.Limit, f.Offset, err = unitPage(c, true); err != nil {
+		s.fail(c, err)
+		return
+	}
+	f.Statuses, f.Rules = queryList(c, "status"), queryList(c, "rule")
+	if f.DueBefore, err = queryDate(c, "due_before"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if f.DueAfter, err = queryDate(c, "due_after"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if v := c.Query("prosecutor_id"); v != "" {
+		f.ProsecutorID = &v
+	}
+	if v := c.Query("case_id"); v != "" {
+		f.CaseID = &v
+	}
+	items, total, err := s.Procedure.ListDeadlines(c.Request.Context(), principal(c), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	now := s.Now()
+	out := make([]clockListItemJSON, len(items))
+	for i, it := range items {
+		out[i] = toClockListItemJSON(it, now)
+	}
+	c.Header("Cache-Control", "private, no-store")
+	c.JSON(http.StatusOK, gin.H{"items": out, "total": total})
+}
+
+type violationJSON struct {
+	ID          int64       `json:"id"`
+	CaseID      string      `json:"case_id"`
+	CaseNumber  string      `json:"case_number"`
+	CaseCode    string      `json:"case_code"`
+	Unit        unitRefJSON `json:"unit"`
+	Prosecutor  *string     `json:"prosecutor_id"`
+	ClockKey    string      `json:"clock_key"`
+	Rule        string      `json:"rule"`
+	Name        nameJSON    `json:"name"`
+	Article     string      `json:"article"`
+	Subject     string      `json:"subject"`
+	SubjectID   string      `json:"subject_id"`
+	AccusedID   *string     `json:"accused_id"`
+	DueAt       string      `json:"due_at"`
+	DetectedAt  string      `json:"detected_at"`
+	DetectedBy  string      `json:"detected_by"`
+	MetAt       *string     `json:"met_at"`
+	WithdrawnAt *string     `json:"withdrawn_at"`
+	LateSeconds int64       `json:"late_seconds"`
+	DaysLate    int         `json:"days_late"`
+}
+
+func optInstant(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := ictInstant(*t)
+	return &s
+}
+
+func toViolationJSON(v domain.Violation, now time.Time) violationJSON {
+	return violationJSON{ID: v.ID, CaseID: v.CaseID, CaseNumber: v.CaseNumber, CaseCode: v.CaseCode, Unit: unitRefJSON{ID: v.UnitID, Code: v.UnitCode},
+		Prosecutor: nonEmpty(v.ProsecutorID), ClockKey: v.ClockKey, Rule: v.Rule, Name: nameJSON{v.NameVI, v.NameEN}, Article: v.Article,
+		Subject: v.Subject, SubjectID: v.SubjectID, AccusedID: nonEmpty(v.AccusedID), DueAt: ictInstant(v.DueAt), DetectedAt: ictInstant(v.DetectedAt),
+		DetectedBy: v.DetectedBy, MetAt: optInstant(v.MetAt), WithdrawnAt: optInstant(v.WithdrawnAt), LateSeconds: int64(v.Late(now).Seconds()),
+		DaysLate: service.DaysLate(v, now)}
+}
+
+// listViolations answers GET /violations across the caller's scope, the most recently found first.
+func (s *Server) listViolations(c *gin.Context) {
+	var f domain.ViolationFilter
+	var err error
+	if f.UnitID, f.IncludeSubunits, f.Limit, f.Offset, err = unitPage(c, true); err != nil {
+		s.fail(c, err)
+		return
+	}
+	f.Rules = queryList(c, "rule")
+	if v := c.Query("open"); v != "" {
+		b, err := queryBool(c, "open", false)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		f.Open = &b
+	}
+	if f.IncludeWithdrawn, err = queryBool(c, "include_withdrawn", false); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if f.DetectedAfter, err = queryTime(c, "detected_after"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if f.DetectedBefore, err = queryTime(c, "detected_before"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if v := c.Query("prosecutor_id"); v != "" {
+		f.ProsecutorID = &v
+	}
+	if v := c.Query("case_id"); v != "" {
+		f.CaseID = &v
+	}
+	items, total, err := s.Procedure.ListViolations(c.Request.Context(), principal(c), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	now := s.Now()
+	out := make([]violationJSON, len(items))
+	for i, v := range items {
+		out[i] = toViolationJSON(v, now)
+	}
+	c.Header("Cache-Control", "private, no-store")
+	c.JSON(http.StatusOK, gin.H{"items": out, "total": total})
+}
+
+type notificationJSON struct {
+	ID        int64    `json:"id"`
+	Kind      string   `json:"kind"`
+	CaseID    *string  `json:"case_id"`
+	UnitID    *int64   `json:"unit_id"`
+	Title     nameJSON `json:"title"`
+	Body      nameJSON `json:"body"`
+	CreatedAt string   `json:"created_at"`
+	ReadAt    *string  `json:"read_at"`
+}
+
+func (s *Server) listNotifications(c *gin.Context) {
+	unread, err := queryBool(c, "unread", false)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	limit, err := queryInt(c, "limit", domain.DefaultPageSize)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	offset, err := queryInt(c, "offset", 0)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page, err := s.Notifications.List(c.Request.Context(), principal(c), unread, limit, offset)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]notificationJSON, len(page.Items))
+	for i, n := range page.Items {
+		out[i] = notificationJSON{ID: n.ID, Kind: n.Kind, CaseID: nonEmpty(n.CaseID), Title: nameJSON{n.TitleVI, n.TitleEN},
+			Body: nameJSON{n.BodyVI, n.BodyEN}, CreatedAt: ictInstant(n.CreatedAt), ReadAt: optInstant(n.ReadAt)}
+		if n.UnitID != 0 {
+			u := n.UnitID
+			out[i].UnitID = &u
+		}
+	}
+	c.Header("Cache-Control", "private, no-store")
+	c.JSON(http.StatusOK, gin.H{"items": out, "total": page.Total, "unread": page.Unread})
+}
+
+type readNotificationsJSON struct {
+	IDs []int64 `json:"ids"`
+	All bool    `json:"all"`
+}
+
+// readNotifications marks the caller's notifications read: the ones named, or all of them.
+func (s *Server) readNotifications(c *gin.Context) {
+	var in readNotificationsJSON
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	marked, unread, err := s.Notifications.MarkRead(c.Request.Context(), principal(c), in.IDs, in.All)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"marked": marked, "unread": unread})
 }

@@ -236,27 +236,28 @@ func TestOpenAPIMatchesRouteTable(t *testing.T) {
 func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 	doc := loadOpenAPI(t, OpenAPIYAML)
 	cases := map[string]any{
-		"LoginRequest":          loginJSON{},
-		"RefreshRequest":        refreshJSON{},
-		"LogoutRequest":         refreshJSON{},
-		"ChangePasswordRequest": changePasswordJSON{},
-		"UnitCreate":            createUnitJSON{},
-		"UnitPatch":             patchUnitJSON{},
-		"UserCreate":            createUserJSON{},
-		"UserPatch":             patchUserJSON{},
-		"GrantCreate":           addGrantJSON{},
-		"CaseCreate":            createCaseJSON{},
-		"CasePatch":             patchCaseJSON{},
-		"AssignmentCreate":      assignJSON{},
-		"Offence":               offenceJSON{},
-		"PartyInput":            partyJSON{},
-		"DecisionInput":         decisionInputJSON{},
-		"AccusedDecisionInput":  decisionInputJSON{},
-		"ChargeSpec":            chargeSpecJSON{},
-		"PersonInput":           personJSON{},
-		"MeasureInput":          measureInputJSON{},
-		"ApprovalInput":         approvalInputJSON{},
-		"CalendarDayInput":      calendarDayInputJSON{},
+		"LoginRequest":           loginJSON{},
+		"RefreshRequest":         refreshJSON{},
+		"LogoutRequest":          refreshJSON{},
+		"ChangePasswordRequest":  changePasswordJSON{},
+		"UnitCreate":             createUnitJSON{},
+		"UnitPatch":              patchUnitJSON{},
+		"UserCreate":             createUserJSON{},
+		"UserPatch":              patchUserJSON{},
+		"GrantCreate":            addGrantJSON{},
+		"CaseCreate":             createCaseJSON{},
+		"CasePatch":              patchCaseJSON{},
+		"AssignmentCreate":       assignJSON{},
+		"Offence":                offenceJSON{},
+		"PartyInput":             partyJSON{},
+		"DecisionInput":          decisionInputJSON{},
+		"AccusedDecisionInput":   decisionInputJSON{},
+		"ChargeSpec":             chargeSpecJSON{},
+		"PersonInput":            personJSON{},
+		"MeasureInput":           measureInputJSON{},
+		"ApprovalInput":          approvalInputJSON{},
+		"CalendarDayInput":       calendarDayInputJSON{},
+		"ReadNotificationsInput": readNotificationsJSON{},
 	}
 	for name, v := range cases {
 		sr := doc.Components.Schemas[name]
@@ -295,6 +296,7 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"POST /api/v1/accused/{id}/measures":   "DecisionInput",
 		"POST /api/v1/decisions/{id}/approval": "ApprovalInput",
 		"PUT /api/v1/calendar/{date}":          "CalendarDayInput",
+		"POST /api/v1/me/notifications/read":   "ReadNotificationsInput",
 	}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -431,6 +433,9 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"Due":                dueJSON{},
 		"Clock":              clockJSON{},
 		"Deadlines":          deadlinesJSON{},
+		"ClockListItem":      clockListItemJSON{},
+		"Violation":          violationJSON{},
+		"Notification":       notificationJSON{},
 		"RuleCounting":       countingJSON{},
 		"RuleLadder":         ladderJSON{},
 		"Rule":               ruleJSON{},
@@ -655,13 +660,47 @@ func (lp lifecycleSamples) samples() []schemaSample {
 		schemaSample{"PendingApprovalList", gin.H{"items": []pendingJSON{{Decision: decisions[2], CaseNumber: lp.theft.Number, CaseCode: lp.theft.Code,
 			Unit: unitRefJSON{ID: 27, Code: "VKS-HNI-KV01"}}}, "total": int64(1)}},
 	)
+	// The stored clocks, violations and notifications as the list handlers write them, from the
+	// same computed clocks the case's deadlines come from.
+	now := lp.theft.ReceivedAt.AddDate(0, 2, 0)
+	for _, d := range lp.deadlines(now) {
+		recs := service.ClockRecords(lp.theft.ID, d.Clocks, d.At)
+		var items []clockListItemJSON
+		for i, r := range recs {
+			r.ID = int64(i + 1)
+			it := toClockListItemJSON(domain.ClockListItem{Clock: r, CaseNumber: lp.theft.Number, CaseCode: lp.theft.Code, CaseStage: lp.theft.Stage,
+				UnitID: 27, UnitCode: "VKS-HNI-KV01", ProsecutorID: "0195a0f0-1111-7222-8333-444455556666"}, d.At)
+			items = append(items, it)
+			out = append(out, schemaSample{"ClockListItem", it})
+			met := r.LatestDue.Add(36 * time.Hour)
+			v := domain.Violation{ID: int64(i + 1), CaseID: r.CaseID, ClockKey: r.Key, Rule: r.Rule, Article: r.Article, NameVI: r.NameVI, NameEN: r.NameEN,
+				Subject: r.Subject, SubjectID: r.SubjectID, AccusedID: r.AccusedID, DueAt: r.LatestDue, DetectedAt: r.LatestDue, DetectedBy: "monitor",
+				UnitID: 27, CaseNumber: lp.theft.Number, CaseCode: lp.theft.Code, UnitCode: "VKS-HNI-KV01"}
+			out = append(out, schemaSample{"Violation", toViolationJSON(v, d.At)})
+			v.MetAt, v.WithdrawnAt = &met, &met
+			out = append(out, schemaSample{"Violation", toViolationJSON(v, d.At)})
+			for _, topic := range []string{service.TopicClockDueSoon, service.TopicClockMissed, service.TopicClockMetLate} {
+				p, _ := json.Marshal(service.ClockEventPayload{CaseID: r.CaseID, CaseNumber: lp.theft.Number, NameVI: r.NameVI, NameEN: r.NameEN,
+					Article: r.Article, LatestLastDay: "2026-05-05"})
+				n, err := service.NotificationFor(domain.OutboxEvent{ID: 1, Topic: topic, UnitID: 27, Payload: p, CreatedAt: d.At})
+				if err != nil {
+					panic(err)
+				}
+				out = append(out, schemaSample{"Notification", notificationJSON{ID: 1, Kind: n.Kind, CaseID: nonEmpty(n.CaseID), Title: nameJSON{n.TitleVI, n.TitleEN},
+					Body: nameJSON{n.BodyVI, n.BodyEN}, CreatedAt: ictInstant(n.CreatedAt)}})
+			}
+		}
+		if len(items) > 0 {
+			out = append(out, schemaSample{"ClockList", gin.H{"items": items, "total": int64(len(items))}})
+		}
+	}
 	return out
 }
 
 // The reference endpoints need no database: their real answers must match the schemas.
 func TestOpenAPIReferenceEndpointsMatchSchemas(t *testing.T) {
 	doc := loadOpenAPI(t, OpenAPIYAML)
-	proc := service.NewProcedure(nil, nil, nil, nil, nil, nil, nil, workflow.DefaultPenalCatalog(), nil)
+	proc := service.NewProcedure(nil, nil, nil, nil, nil, nil, nil, workflow.DefaultPenalCatalog(), nil, nil)
 	s := NewServer(Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Services: &service.Services{Procedure: proc}})
 	call := func(h gin.HandlerFunc, target string) *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()

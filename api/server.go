@@ -92,6 +92,9 @@ func NewServer(d Deps) *Server {
 		_ = e.SetTrustedProxies(nil)
 	}
 	m := newMetrics(d.Registry)
+	if d.Services.Monitor != nil {
+		d.Registry.MustRegister(newMonitorCollector(d.Services.Monitor))
+	}
 	e.Use(requestIDMiddleware(), logAndMeasure(d.Log, m), recovery(d.Log), limitBody(d.MaxBody, d.Log))
 	e.NoRoute(func(c *gin.Context) {
 		writeError(c, s.log, domain.Errorf(domain.CodeNotFound, "không có đường dẫn %s", c.Request.URL.Path))
@@ -137,6 +140,8 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Path: v1 + "/auth/logout", Rule: RuleAuthenticated, DuringPasswordChange: true, handler: s.logout},
 		{Method: "POST", Path: v1 + "/auth/password", Rule: RuleAuthenticated, DuringPasswordChange: true, handler: s.changePassword},
 		{Method: "GET", Path: v1 + "/me", Rule: RuleAuthenticated, DuringPasswordChange: true, handler: s.me},
+		{Method: "GET", Path: v1 + "/me/notifications", Rule: RuleAuthenticated, handler: s.listNotifications},
+		{Method: "POST", Path: v1 + "/me/notifications/read", Rule: RuleAuthenticated, handler: s.readNotifications},
 
 		{Method: "GET", Path: v1 + "/units", Rule: RuleAuthenticated, handler: s.listUnits},
 		{Method: "POST", Path: v1 + "/units", Rule: Rule(domain.ActUnitManage), handler: s.createUnit},
@@ -164,6 +169,8 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Path: v1 + "/cases/:id/accused", Rule: Rule(domain.ActCaseDecide), handler: s.createAccused},
 		{Method: "POST", Path: v1 + "/accused/:id/charges", Rule: Rule(domain.ActCaseDecide), handler: s.createCharges()},
 		{Method: "POST", Path: v1 + "/accused/:id/measures", Rule: Rule(domain.ActCaseDecide), handler: s.createMeasure()},
+		{Method: "GET", Path: v1 + "/deadlines", Rule: Rule(domain.ActCaseRead), handler: s.listDeadlines},
+		{Method: "GET", Path: v1 + "/violations", Rule: Rule(domain.ActCaseRead), handler: s.listViolations},
 		{Method: "GET", Path: v1 + "/approvals", Rule: Rule(domain.ActCaseApprove), handler: s.listApprovals},
 		{Method: "GET", Path: v1 + "/decisions/:id", Rule: Rule(domain.ActCaseRead), handler: s.getDecision},
 		{Method: "POST", Path: v1 + "/decisions/:id/approval", Rule: Rule(domain.ActCaseApprove), handler: s.decideApproval},

@@ -459,3 +459,14 @@ func oneOf[T comparable](x T, set []T) bool {
 	}
 	return false
 }
+
+// LeadProsecutorID is the user id of the case's lead prosecutor (kiểm sát viên thụ lý chính) now,
+// or "" when none is assigned.
+func (cs *Case) LeadProsecutorID() string {
+	for _, a := range cs.Team {
+		if a.EndedAt == nil && a.Role == AssignLead {
+			return a.UserID
+		}
+	}
+	return ""
+}

@@ -23,6 +23,9 @@ type LegalCalendar struct {
 	// makeUpSaturdaysWork: a Saturday the government declared a working day (làm bù) counts as
 	// one for procedural limits too. It is a setting, not code (reference §2).
 	makeUpSaturdaysWork bool
+	// onChange runs in the transaction of an edit of a date, so the stored clocks counted across
+	// it are recomputed with the edit, or not at all.
+	onChange func(ctx context.Context, date time.Time) error
 }
 
 // NewLegalCalendar wires the legal calendar use cases.
@@ -65,6 +68,11 @@ func (c *LegalCalendar) Put(ctx context.Context, p *Principal, d domain.Calendar
 		if created, err = c.store.PutCalendarDay(ctx, d, p.User.ID, now); err != nil {
 			return err
 		}
+		if c.onChange != nil {
+			if err := c.onChange(ctx, d.Date); err != nil {
+				return err
+			}
+		}
 		detail, err := json.Marshal(struct {
 			Created   bool   `json:"created"`
 			NameVI    string `json:"name_vi"`
@@ -96,6 +104,11 @@ func (c *LegalCalendar) Delete(ctx context.Context, p *Principal, date time.Time
 	return c.tx.WithinTx(ctx, func(ctx context.Context) error {
 		if err := c.store.DeleteCalendarDay(ctx, date, p.User.ID, now); err != nil {
 			return err
+		}
+		if c.onChange != nil {
+			if err := c.onChange(ctx, date); err != nil {
+				return err
+			}
 		}
 		return c.audit.Record(ctx, p.audit(now, "calendar.delete", "calendar_day", target, 0, domain.OutcomeSuccess, ""))
 	})

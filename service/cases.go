@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -20,6 +21,10 @@ type Cases struct {
 	authz *Authz
 	audit Auditor
 	clock Clock
+	// recompute stores a case's clocks in the transaction that registers or edits it: the date
+	// received starts the report's resolution period, and the offence named gives the class
+	// until someone is charged.
+	recompute func(ctx context.Context, caseID string, now time.Time) error
 }
 
 // NewCases wires the case registry.
@@ -74,6 +79,11 @@ func (s *Cases) Register(ctx context.Context, p *Principal, in domain.CaseInput)
 		cs.Code = CaseCode(unit.Code, cs.Year, cs.Kind, seq)
 		if err := s.cases.InsertCase(ctx, cs); err != nil {
 			return err
+		}
+		if s.recompute != nil {
+			if err := s.recompute(ctx, cs.ID, now); err != nil {
+				return err
+			}
 		}
 		return s.audit.Record(ctx, p.audit(now, "case.create", "case", cs.ID, unit.ID, domain.OutcomeSuccess,
 			fmt.Sprintf(`{"number":%q,"code":%q}`, cs.Number, cs.Code)))
@@ -217,6 +227,11 @@ func (s *Cases) Update(ctx context.Context, p *Principal, id string, patch domai
 		}
 		if err := s.cases.UpdateCase(ctx, id, patch, now); err != nil {
 			return err
+		}
+		if s.recompute != nil {
+			if err := s.recompute(ctx, id, now); err != nil {
+				return err
+			}
 		}
 		if out, err = s.cases.GetCase(ctx, id); err != nil {
 			return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,13 +25,15 @@ type Procedure struct {
 	clock    Clock
 	catalog  *workflow.PenalCatalog
 	calendar *LegalCalendar
+	clocks   ClockStore
 }
 
 // NewProcedure wires the lifecycle use cases. catalog is the Penal Code catalog charges are
 // classified by.
 func NewProcedure(tx TxRunner, cases CaseStore, proc ProcedureStore, units UnitStore, authz *Authz, audit Auditor, clock Clock,
-	catalog *workflow.PenalCatalog, calendar *LegalCalendar) *Procedure {
-	return &Procedure{tx: tx, cases: cases, proc: proc, units: units, authz: authz, audit: audit, clock: clock, catalog: catalog, calendar: calendar}
+	catalog *workflow.PenalCatalog, calendar *LegalCalendar, clocks ClockStore) *Procedure {
+	return &Procedure{tx: tx, cases: cases, proc: proc, units: units, authz: authz, audit: audit, clock: clock, catalog: catalog, calendar: calendar,
+		clocks: clocks}
 }
 
 // Catalog is the Penal Code catalog in use.
@@ -199,39 +200,13 @@ func (s *Procedure) load(ctx context.Context, caseID string, lock bool) (*caseCo
 	if err != nil {
 		return nil, err
 	}
-	st := &workflow.CaseState{ID: cs.ID, Stage: cs.Stage, Kind: cs.Kind, UnitID: cs.UnitID, ReceivedAt: cs.ReceivedAt,
-		SummaryProcedure: cs.SummaryProcedure, Accused: accused, Decisions: decisions}
-	for _, a := range cs.Team {
-		if a.EndedAt == nil && a.Role == domain.AssignLead {
-			st.HasLead = true
-		}
-	}
-	st.Class = s.governingClass(cs, accused)
-	st.RegisteredAs = cs.Kind
-	if cs.ReportNumber != "" {
-		st.RegisteredAs = domain.KindReport
+	st := CaseStateOf(cs, accused, decisions, s.catalog)
+	// The calendar judges the guards that compare a date with a running period (an extension
+	// asked for after the period ran out) and counts the clocks recomputed after the step.
+	if st.Calendar, err = s.calendar.Calendar(ctx); err != nil {
+		return nil, err
 	}
 	return &caseContext{cs: cs, state: st}, nil
-}
-
-// governingClass is the heaviest standing charge of the case's accused (Điều 9 BLHS; TTLT
-// 04/2018 Art. 14), or, while nobody is charged, the class of the offence named at registration.
-func (s *Procedure) governingClass(cs *domain.Case, accused []domain.Accused) domain.SeverityClass {
-	var classes []domain.SeverityClass
-	for i := range accused {
-		if accused[i].InCase() {
-			classes = append(classes, accused[i].Class())
-		}
-	}
-	if c := domain.HeaviestClass(classes...); c.Valid() {
-		return c
-	}
-	if o := cs.Offence; o != nil && o.Clause > 0 {
-		if pc, err := s.catalog.Lookup(strconv.Itoa(o.Article), o.Clause, cs.ReceivedAt); err == nil {
-			return pc.Class
-		}
-	}
-	return ""
 }
 
 // begin opens a write on a case inside the caller's transaction: the case locked and loaded, a
@@ -300,7 +275,10 @@ func (s *Procedure) Record(ctx context.Context, p *Principal, caseID string, in 
 				denied, deniedErr = cc.cs, err
 				return nil
 			}
-			return err
+			if err != nil {
+				return err
+			}
+			return s.recomputeClocks(ctx, caseID, now)
 		}
 		req, err := s.request(ctx, p, cc, &in)
 		if err != nil {
@@ -320,8 +298,18 @@ func (s *Procedure) Record(ctx context.Context, p *Principal, caseID string, in 
 		if err != nil {
 			return err
 		}
-		out, err = s.persist(ctx, p, cc, &in, req, res, now)
-		return err
+		if out, err = s.persist(ctx, p, cc, &in, req, res, now); err != nil {
+			return err
+		}
+		// The clocks of the case (and of the case a separation opened) are recomputed with the
+		// decision, so what lists and the monitor read is never behind the record.
+		if err := s.recomputeClocks(ctx, caseID, now); err != nil {
+			return err
+		}
+		if res.Transition.Effect == workflow.EffectSplit && out.Decision.TargetCaseID != "" {
+			return s.recomputeClocks(ctx, out.Decision.TargetCaseID, now)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -872,8 +860,10 @@ func (s *Procedure) Decide(ctx context.Context, p *Principal, decisionID string,
 		if err := s.audit.Record(ctx, p.audit(now, "case.approve", "case", cc.cs.ID, cc.cs.UnitID, domain.OutcomeSuccess, string(detail))); err != nil {
 			return err
 		}
-		out, err = s.outcome(ctx, cc.cs.ID, d.ID)
-		return err
+		if out, err = s.outcome(ctx, cc.cs.ID, d.ID); err != nil {
+			return err
+		}
+		return s.recomputeClocks(ctx, cc.cs.ID, now)
 	})
 	if err != nil {
 		if de, ok := domain.AsError(err); ok && de.Code == domain.CodeConflict && len(de.Details) > 0 && de.Details[0].Field == "decision_id" {
@@ -995,21 +985,27 @@ type Deadlines struct {
 	Class  domain.SeverityClass
 	Clocks []workflow.Clock
 	At     time.Time
+	// Assumed is the rule whose next extension the answer assumes granted, or "".
+	Assumed workflow.RuleID
 }
 
 // Deadlines computes every time limit of a case the caller may read; the read is audited like a
-// case read and out of scope is not found. Clocks are computed on each read for now; storing them
-// for lists and the monitor is the next step of the deadline engine.
-func (s *Procedure) Deadlines(ctx context.Context, p *Principal, caseID string) (*Deadlines, error) {
+// case read and out of scope is not found. They are computed at the moment of the read (the
+// stored copy, for lists, is in GET /deadlines). assume, when set, names a rule whose open period
+// is shown as if its next extension were granted ("what if"), or is refused with the article that
+// forbids it.
+func (s *Procedure) Deadlines(ctx context.Context, p *Principal, caseID string, assume workflow.RuleID) (*Deadlines, error) {
 	var out *Deadlines
 	err := s.readCase(ctx, p, caseID, "case.deadlines", func(ctx context.Context, cc *caseContext, now time.Time) error {
-		cal, err := s.calendar.Calendar(ctx)
-		if err != nil {
-			return err
+		clocks := workflow.Clocks(cc.state, cc.state.Calendar, now)
+		if assume != "" {
+			var err error
+			if clocks, err = workflow.AssumeExtension(cc.state, clocks, assume, cc.state.Calendar, now); err != nil {
+				return err
+			}
 		}
-		clocks := workflow.Clocks(cc.state, cal, now)
 		workflow.SortByUrgency(clocks)
-		out = &Deadlines{Case: cc.cs, Class: cc.state.Class, Clocks: clocks, At: now}
+		out = &Deadlines{Case: cc.cs, Class: cc.state.Class, Clocks: clocks, At: now, Assumed: assume}
 		return nil
 	})
 	return out, err

@@ -1,6 +1,10 @@
 package service
 
-import "kiemsat/workflow"
+import (
+	"log/slog"
+
+	"kiemsat/workflow"
+)
 
 // Stores is every store the services use; repository.Store implements all of them, and tests
 // pass the same real store.
@@ -14,6 +18,10 @@ type Stores interface {
 	AuditStore
 	ProcedureStore
 	CalendarStore
+	ClockStore
+	MonitorStore
+	OutboxStore
+	NotificationStore
 }
 
 // Services are the use cases, wired over one set of stores. Building them in one place keeps the
@@ -26,6 +34,10 @@ type Services struct {
 	Audit     *AuditLog
 	Procedure *Procedure
 	Calendar  *LegalCalendar
+	// Notifications are each user's in-app messages; Monitor moves stored clocks as time passes
+	// and delivers the outbox. The binary runs the monitor on a timer; tests call it directly.
+	Notifications *Notifications
+	Monitor       *Monitor
 }
 
 // Config is what the services need besides the stores.
@@ -41,6 +53,8 @@ type Config struct {
 	// default, counts it as the working day it is; the binary sets this from
 	// KIEMSAT_MAKEUP_SATURDAY_WORKING=false.
 	MakeUpSaturdaysOff bool
+	// Log receives the monitor's reports; nil discards them.
+	Log *slog.Logger
 }
 
 // NewServices wires every use case.
@@ -54,13 +68,19 @@ func NewServices(st Stores, c Config) (*Services, error) {
 		return nil, err
 	}
 	calendar := NewLegalCalendar(st, st, authz, st, c.Clock, !c.MakeUpSaturdaysOff)
+	procedure := NewProcedure(st, st, st, st, authz, st, c.Clock, c.Catalog, calendar, st)
+	calendar.onChange = procedure.recomputeAround
+	cases := NewCases(st, st, st, st, authz, st, c.Clock)
+	cases.recompute = procedure.recomputeClocks
 	return &Services{
-		Authz:     authz,
-		Auth:      auth,
-		Cases:     NewCases(st, st, st, st, authz, st, c.Clock),
-		Admin:     NewAdmin(st, st, st, st, authz, c.Hasher, st, c.Clock),
-		Audit:     NewAuditLog(st, authz, st, c.Clock),
-		Procedure: NewProcedure(st, st, st, st, authz, st, c.Clock, c.Catalog, calendar),
-		Calendar:  calendar,
+		Authz:         authz,
+		Auth:          auth,
+		Cases:         cases,
+		Admin:         NewAdmin(st, st, st, st, authz, c.Hasher, st, c.Clock),
+		Audit:         NewAuditLog(st, authz, st, c.Clock),
+		Procedure:     procedure,
+		Calendar:      calendar,
+		Notifications: NewNotifications(st, c.Clock),
+		Monitor:       NewMonitor(st, st, st, c.Clock, c.Log, InAppChannel{Store: st}),
 	}, nil
 }

@@ -28,6 +28,10 @@ type CaseState struct {
 	// RegisteredAs is the kind the record was registered as: a report that was later instituted
 	// still began as a report.
 	RegisteredAs domain.CaseKind
+	// Calendar is the legal calendar (lịch nghỉ lễ) that guards counting time limits use, such as
+	// "no extension once the period has run out". Nil skips those checks: the service sets it
+	// when it judges a step.
+	Calendar *Calendar
 }
 
 // AccusedByID finds an accused of the case.

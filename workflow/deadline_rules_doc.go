@@ -19,7 +19,8 @@ type UncoveredRule struct {
 // RulesNotYetCovered are the statutory time limits the engine does not compute yet, so that
 // docs/deadline-rules.md says plainly what a user must still watch by hand. Most are notices and
 // deliveries between agencies, which need events the lifecycle does not record yet (the receipt
-// or dispatch of a document), and the appeal, summary-procedure and juvenile limits.
+// or dispatch of a document), the appellate and cassation limits, and the parts of covered
+// limits that rest on facts not recorded (a complex case, a request's date, an absent party).
 var RulesNotYetCovered = []UncoveredRule{
 	{"report_receipt_notice", "Điều 146(5) BLTTHS", "Cơ quan điều tra thông báo bằng văn bản cho Viện kiểm sát việc tiếp nhận nguồn tin: 03 ngày.",
 		"The investigating agency notifies the procuracy in writing of a report it received: 3 days."},
@@ -39,12 +40,12 @@ var RulesNotYetCovered = []UncoveredRule{
 	{"custody_decision_to_vks", "Điều 117(4) BLTTHS", "Gửi quyết định tạm giữ cho Viện kiểm sát: 12 giờ.", "The custody decision goes to the procuracy in 12 hours."},
 	{"accused_decision_to_vks", "Điều 179(3) BLTTHS", "Gửi quyết định khởi tố bị can cho Viện kiểm sát: 24 giờ (thời hạn phê chuẩn 03 ngày đã có: `accused_approval`).",
 		"The decision to prosecute an accused goes to the procuracy in 24 hours (the 3 days to approve it are `accused_approval`)."},
-	{"juvenile_limits", "Điều 419 BLTTHS", "Bị can dưới 18 tuổi: thời hạn tạm giữ, tạm giam bằng 2/3 thời hạn đối với người đủ 18 tuổi; từ 01/01/2026 Luật Tư pháp người chưa thành niên 2024 rút ngắn thời hạn điều tra, truy tố, xét xử (chưa kiểm chứng). Hiện chỉ ghi chú trong giải thích.",
-		"An accused under 18: custody and detention limits are 2/3 of the adult ones; from 01/01/2026 the Juvenile Justice Law 2024 shortens the investigation, prosecution and trial periods (unverified). For now only a note in the explanation."},
-	{"detention_investigation_ladder", "Điều 173(2)–(6) BLTTHS", "Tổng thời hạn tạm giam để điều tra sau các lần gia hạn (ÍNT 3 tháng; NT 5 tháng; RNT 7 tháng; ĐBNT 12 tháng) và việc trừ ngày tạm giữ: mỗi lệnh được tính theo ngày hết hạn ghi trong lệnh, tổng thời hạn chưa được kiểm tra.",
-		"The total detention for investigation after extensions (ÍNT 3 months; NT 5; RNT 7; ĐBNT 12) and the custody days deducted: each order is timed to the end written in it, the total is not checked yet."},
-	{"detention_within_investigation", "Điều 173 BLTTHS; Điều 14(3) TTLT 04/2018", "Bị can bị khởi tố trong giai đoạn điều tra: thời hạn tạm giam không vượt quá thời hạn điều tra còn lại.",
-		"An accused added during the investigation: detention may not outlast the investigation time left."},
+	{"detention_special_extensions", "Điều 173(4)–(6) BLTTHS", "Gia hạn tạm giam đặc biệt của Viện trưởng VKSND tối cao (ĐBNT: thêm 01 lần không quá 04 tháng, rồi đến khi kết thúc điều tra) và thang gia hạn riêng của các tội xâm phạm an ninh quốc gia: tổng thời hạn tạm giam tính theo thang thông thường (ÍNT 3, NT 5, RNT 7, ĐBNT 12 tháng).",
+		"The Supreme Chief Procurator's special detention extensions (ĐBNT: one more ≤ 4 months, then until the end of the investigation) and the national-security ladder: the detention total is computed on the ordinary ladder (ÍNT 3, NT 5, RNT 7, ĐBNT 12 months)."},
+	{"extension_request_lead_time", "Điều 147(2), 172(2), 173(2) BLTTHS", "Đề nghị gia hạn phải gửi Viện kiểm sát chậm nhất 05 ngày (nguồn tin) hoặc 10 ngày (điều tra, tạm giam) trước khi hết hạn: ngày nhận đề nghị chưa được ghi nhận, nên chỉ kiểm tra việc gia hạn sau khi đã hết hạn (bị từ chối).",
+		"An extension request reaches the procuracy at least 5 days (reports) or 10 days (investigation, detention) before expiry: the request's date is not recorded, so only an extension after expiry is checked (and refused)."},
+	{"juvenile_justice_law_2024", "Điều 419 BLTTHS; Luật Tư pháp người chưa thành niên 2024", "Từ 01/01/2026 Luật Tư pháp người chưa thành niên 2024 rút ngắn thời hạn điều tra, truy tố, xét xử đối với người dưới 18 tuổi (chưa kiểm chứng). Hiện chỉ áp dụng 2/3 thời hạn tạm giữ, tạm giam của Điều 419.",
+		"From 01/01/2026 the Juvenile Justice Law 2024 shortens the investigation, prosecution and trial periods for persons under 18 (unverified). For now only the 2/3 custody and detention limits of Art. 419 are applied."},
 	{"case_transfer", "Điều 169 BLTTHS", "Viện kiểm sát quyết định việc chuyển vụ án: 03 ngày, gửi quyết định trong 24 giờ; giao hồ sơ trong 03 ngày.",
 		"The procuracy decides a transfer in 3 days and sends the decision in 24 hours; the file is handed over in 3 days."},
 	{"investigation_suspension_notice", "Điều 229(3) BLTTHS", "Gửi quyết định tạm đình chỉ điều tra cho Viện kiểm sát, bị can, người bào chữa: 02 ngày.",
@@ -55,26 +56,23 @@ var RulesNotYetCovered = []UncoveredRule{
 		"The investigation conclusion goes to the procuracy (with the file), the accused and counsel in 2 days."},
 	{"prosecution_detention_renewal", "Điều 241 BLTTHS", "Lệnh tạm giam mới trong giai đoạn truy tố phải ban hành ít nhất 05 ngày trước khi lệnh cũ hết hạn (độ dài tối đa của lệnh đã tính trong `detention_period`).",
 		"A new detention order for the prosecution comes at least 5 days before the old one expires (the order's maximum length is computed in `detention_period`)."},
-	{"indictment_delivery", "Điều 240(2)–(3) BLTTHS", "Giao bản cáo trạng hoặc quyết định cho bị can; thông báo người bào chữa, bị hại, Cơ quan điều tra: 03 ngày (phức tạp: 10 ngày).",
-		"Deliver the indictment or decision to the accused and notify counsel, the victim and the investigating agency: 3 days (complex case: 10 days)."},
-	{"file_to_court", "Điều 244 BLTTHS", "Chuyển hồ sơ và bản cáo trạng đến Tòa án: 03 ngày (phức tạp: 10 ngày).", "Send the file and indictment to the court: 3 days (complex case: 10 days)."},
 	{"trial_extensions", "Điều 277(1), 277(3) BLTTHS", "Gia hạn chuẩn bị xét xử (ÍNT, NT 15 ngày; RNT, ĐBNT 30 ngày) và mở phiên tòa trong 30 ngày vì lý do bất khả kháng: chưa có bước gia hạn.",
 		"Extending the trial preparation (ÍNT, NT 15 days; RNT, ĐBNT 30 days) and opening the hearing within 30 days for force majeure: no extension step yet."},
-	{"trial_after_return", "Điều 277(2) BLTTHS", "Tòa án nhận lại hồ sơ sau điều tra bổ sung: quyết định đưa vụ án ra xét xử trong 15 ngày.",
-		"The court, receiving the file back after supplementary investigation, decides to bring the case to trial within 15 days."},
+	{"indictment_delivery_complex", "Điều 240(3), 244 BLTTHS", "Vụ án phức tạp: giao cáo trạng và chuyển hồ sơ đến Tòa án trong 10 ngày (thời hạn 03 ngày đã có: `indictment_delivery`, `file_to_court`); chưa có dấu hiệu vụ án phức tạp.",
+		"A complex case: the indictment is delivered and the file sent to the court in 10 days (the 3-day limits are computed: `indictment_delivery`, `file_to_court`); the platform has no complexity flag yet."},
 	{"trial_decision_service", "Điều 286 BLTTHS", "Giao quyết định đưa vụ án ra xét xử cho bị cáo ít nhất 10 ngày trước phiên tòa; gửi Viện kiểm sát cùng cấp trong 02 ngày.",
 		"Serve the decision to bring to trial on the accused at least 10 days before the hearing; send it to the same-level procuracy in 2 days."},
 	{"court_return_file", "Điều 280(3) BLTTHS", "Tòa án trả hồ sơ để điều tra bổ sung: chuyển cho Viện kiểm sát trong 03 ngày.",
 		"The court returning a file for supplementary investigation sends it to the procuracy in 3 days."},
 	{"judgment_delivery", "Điều 262(1) BLTTHS", "Giao, gửi bản án cho bị cáo, Viện kiểm sát cùng cấp và Viện kiểm sát cấp trên: 10 ngày.",
 		"Deliver the judgment to the accused, the same-level and the higher procuracy: 10 days."},
-	{"appeal_period_judgment", "Điều 333(1) BLTTHS", "Kháng cáo bản án sơ thẩm: 15 ngày từ ngày tuyên án (vắng mặt: từ ngày nhận hoặc niêm yết).",
-		"Appeal against a first-instance judgment: 15 days from the pronouncement (absent: from receipt or posting)."},
+	{"appeal_period_absent", "Điều 333(1) BLTTHS", "Người vắng mặt tại phiên tòa: thời hạn kháng cáo 15 ngày tính từ ngày nhận bản án hoặc ngày niêm yết (thời hạn từ ngày tuyên án đã có: `appeal_period_judgment`); ngày nhận, niêm yết chưa được ghi nhận.",
+		"A party absent at the hearing appeals within 15 days of receiving the judgment or of its posting (the window from the pronouncement is computed: `appeal_period_judgment`); receipt and posting are not recorded."},
 	{"appeal_period_decision", "Điều 333(2) BLTTHS", "Kháng cáo quyết định sơ thẩm: 07 ngày từ ngày nhận quyết định.", "Appeal against a first-instance decision: 7 days from its receipt."},
-	{"vks_protest_judgment", "Điều 337(1) BLTTHS", "Kháng nghị bản án: Viện kiểm sát cùng cấp 15 ngày, Viện kiểm sát cấp trên trực tiếp 30 ngày từ ngày tuyên án.",
-		"Protest against a judgment: the same-level procuracy 15 days, the directly higher one 30 days from the pronouncement."},
 	{"vks_protest_decision", "Điều 337(2) BLTTHS", "Kháng nghị quyết định: cùng cấp 07 ngày, cấp trên 15 ngày từ ngày ra quyết định.",
 		"Protest against a decision: same level 7 days, higher 15 days from the decision."},
+	{"protest_after_appeal", "Điều 337(1) BLTTHS", "Viện kiểm sát vẫn có thể kháng nghị trong thời hạn khi bị cáo đã kháng cáo (và ngược lại), nhưng vòng đời chỉ ghi nhận kháng cáo, kháng nghị đầu tiên: thời hạn còn lại tự đóng khi hết hạn, không tính là vi phạm.",
+		"The procuracy may still protest within its window after a party appealed (and a party may appeal after a protest), but the lifecycle records only the first: the other windows close by themselves, without a violation."},
 	{"protest_dispatch", "Điều 338 BLTTHS", "Gửi quyết định kháng nghị cho Tòa án, bị cáo và Viện kiểm sát khác: 02 ngày.",
 		"The protest goes to the court, the accused and the other procuracy in 2 days."},
 	{"file_to_appellate_court", "Điều 339 BLTTHS", "Hết thời hạn kháng cáo, kháng nghị: Tòa án cấp sơ thẩm gửi hồ sơ trong 07 ngày.",
@@ -85,9 +83,11 @@ var RulesNotYetCovered = []UncoveredRule{
 		"Appellate preparation: provincial court 60 days, Supreme Court appellate courts 90 days; the hearing within 15 days of the decision to try."},
 	{"cassation_protest", "Điều 379 BLTTHS", "Kháng nghị giám đốc thẩm theo hướng bất lợi cho người bị kết án: 01 năm từ ngày bản án có hiệu lực.",
 		"Cassation protest against the convicted person: 1 year from the judgment taking effect."},
+	{"summary_application", "Điều 457(1) BLTTHS", "Quyết định áp dụng thủ tục rút gọn trong 24 giờ kể từ khi có đủ điều kiện: thời điểm đủ điều kiện không được ghi nhận.",
+		"The summary procedure is applied within 24 hours of its conditions being met: when they were met is not recorded."},
+	{"summary_appeal", "Điều 459, 463 BLTTHS", "Xét xử phúc thẩm theo thủ tục rút gọn và tạm giam để xét xử phúc thẩm không quá 22 ngày: chưa có lệnh tạm giam cho giai đoạn phúc thẩm.",
+		"Appeal under the summary procedure and detention for the appeal of at most 22 days: there is no detention order for the appellate stage yet."},
 	{"cassation_hearing", "Điều 385 BLTTHS", "Mở phiên tòa giám đốc thẩm: 04 tháng từ ngày nhận kháng nghị và hồ sơ.", "Open the cassation hearing within 4 months of receiving the protest and file."},
-	{"summary_procedure", "Điều 456–464 BLTTHS", "Thủ tục rút gọn: áp dụng trong 24 giờ; điều tra 20 ngày; truy tố 05 ngày; xét xử 10 + 07 ngày; tạm giam 20/05/17/22 ngày. Hiện vụ án theo thủ tục rút gọn vẫn được tính theo thời hạn chung.",
-		"Summary procedure: applied within 24 hours; investigation 20 days; prosecution 5; trial 10 + 7; detention 20/5/17/22 days. For now a summary case is timed by the general limits."},
 }
 
 var kindDoc = map[string]string{
@@ -104,7 +104,7 @@ var clockStatusDoc = map[ClockStatus]struct{ vi, meaning string }{
 	ClockMet:       {"đã thực hiện đúng hạn", "met: ended by one of the rule's steps on time (by the latest reading)"},
 	ClockMetLate:   {"đã thực hiện nhưng quá hạn", "met late: ended after the latest reading had passed"},
 	ClockStopped:   {"tạm dừng do tạm đình chỉ", "stopped: a suspension stopped it; a resumption starts a new clock"},
-	ClockCancelled: {"không còn áp dụng", "cancelled: no longer applies (reserved)"},
+	ClockCancelled: {"không còn áp dụng", "cancelled: no longer applies: a window (appeal, protest) closed unused, the summary procedure was cancelled, or a later court act shows an unrecorded act was done; never a violation"},
 }
 
 // DeadlineRulesMarkdown renders the rule table as docs/deadline-rules.md: one row per rule with
@@ -150,6 +150,31 @@ func DeadlineRulesMarkdown() string {
 	b.WriteString("for the order. An extension runs on from the last day of the period it extends. `uncovered` marks an end in\n")
 	b.WriteString("a year the legal calendar has no entries for, where only weekends were known days off.\n\n")
 
+	b.WriteString("## Windows, the summary procedure and the legal maximum of an order\n\n")
+	b.WriteString("- **Windows** (kháng cáo, kháng nghị: `appeal_period_judgment`, `vks_protest_judgment_same_level`,\n")
+	b.WriteString("  `vks_protest_judgment_higher_level`) are rights, not duties. They open at each pronouncement, are met by the\n")
+	b.WriteString("  appeal or protest, and close unused as `cancelled` at their latest reading, never `missed`; an appeal or\n")
+	b.WriteString("  protest after that (out of time, Điều 335, or by the other procuracy) leaves them closed and is named in the\n")
+	b.WriteString("  explanation.\n")
+	b.WriteString("- **Closed by a later act**: `indictment_delivery` and `file_to_court` are met by their own steps\n")
+	b.WriteString("  (`deliver_indictment`, `send_file_to_court`); when the court acts on the case first, the act was done on a\n")
+	b.WriteString("  day nobody recorded, and the clock closes as `cancelled`.\n")
+	b.WriteString("- **Summary procedure** (thủ tục rút gọn, Điều 455–464): while it applies (from `apply_summary_procedure` to\n")
+	b.WriteString("  `cancel_summary_procedure`) each general clock it shortens gets a shortened twin with the same start (for\n")
+	b.WriteString("  the prosecution and the trial, the application if it came later), ended by what ends the general clock. A\n")
+	b.WriteString("  cancellation closes the twin as `cancelled` (`met_late` if the shortened limit had already run out) and the\n")
+	b.WriteString("  general clock, which never stopped, continues. Detention orders under the procedure last at most 20 days\n")
+	b.WriteString("  (investigation), 5 (prosecution) or 17 (trial) (Điều 459).\n")
+	b.WriteString("- **Legal maximum of a custody or detention order** (`Clock.LegalMax`): the tightest of the single order's maximum\n")
+	b.WriteString("  by the stage it serves, the investigation ladder's total (ÍNT 3, NT 5, RNT 7, ĐBNT 12 months, Điều\n")
+	b.WriteString("  173(2)–(4)) from the first detention for the investigation less the custody days (Điều 118(4)), and the\n")
+	b.WriteString("  investigation time left (Điều 173; TTLT 04/2018 Art. 14(3)); for a person under 18, 2/3 of each adult limit\n")
+	b.WriteString("  (Điều 419), rounded down. The clock still runs to the end written in the order; an order that outlasts the\n")
+	b.WriteString("  maximum says so in its explanation.\n")
+	b.WriteString("- **Extensions after expiry** are refused: `extend_report_resolution`, `extend_investigation` and\n")
+	b.WriteString("  `extend_prosecution` issued after the latest reading of the period they extend fail with the guards\n")
+	b.WriteString("  `report_period_not_expired`, `investigation_period_not_expired` and `prosecution_period_not_expired`.\n\n")
+
 	b.WriteString("## Statuses\n\n| status | | meaning |\n|---|---|---|\n")
 	for _, s := range ClockStatuses {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", s, clockStatusDoc[s].vi, clockStatusDoc[s].meaning)
@@ -174,6 +199,13 @@ func codes(steps []domain.Step) string {
 }
 
 func startsDoc(r Rule) string {
+	if r.Shortens != "" {
+		from := "its start"
+		if r.FromApplication {
+			from = "its start, or `apply_summary_procedure` if later"
+		}
+		return fmt.Sprintf("each `%s` clock that runs while the summary procedure applies, from %s", r.Shortens, from)
+	}
 	switch r.Kind {
 	case ruleKindPendingDecision:
 		return "receipt by the procuracy (recording) of a pending " + codes(r.StartsOn)
@@ -200,7 +232,17 @@ func metDoc(r Rule) string {
 	case ruleKindMeasure:
 		return "the measure ends (`end_measure`, an extension's new order, termination)"
 	}
-	return codes(r.MetBy)
+	if r.Shortens != "" {
+		return fmt.Sprintf("what ends the `%s` clock; cancelled by `%s`", r.Shortens, StepCancelSummary)
+	}
+	out := codes(r.MetBy)
+	if len(r.ClosedBy) > 0 {
+		out += "; closed (cancelled) by " + codes(r.ClosedBy)
+	}
+	if r.Window {
+		out += "; a window: closes unused as cancelled"
+	}
+	return out
 }
 
 // lengthsDoc writes a length by class compactly: "ÍNT 2 tháng; NT 3 tháng; …", or "mọi loại tội"

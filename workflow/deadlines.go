@@ -53,6 +53,15 @@ type Clock struct {
 	DaysLeft      int
 	ExplanationVI string
 	ExplanationEN string
+	// LegalMax, on custody and detention clocks only, is the latest the law lets the order run:
+	// the tightest of the single order's maximum, the investigation ladder's total with custody
+	// days deducted, the investigation time left, and 2/3 of the adult limits for a minor. Due
+	// stays the end written in the order; an order that outlasts LegalMax says so in its
+	// explanation. Nil on the other clocks.
+	LegalMax *Due
+	// Assumed marks a clock shown with an extension not granted yet (the "what if" of
+	// AssumeExtension); stored clocks never are.
+	Assumed bool
 }
 
 // Clocks computes every time limit of a case from its decisions, accused and measures at now,
@@ -65,6 +74,10 @@ func Clocks(cs *CaseState, cal *Calendar, now time.Time) []Clock {
 	for _, r := range Rules {
 		switch r.Kind {
 		case ruleKindCase:
+			if r.Shortens != "" {
+				out = append(out, summaryClocks(cs, r, cal, now)...)
+				continue
+			}
 			out = append(out, caseClocks(cs, r, cal, now)...)
 		case ruleKindPendingDecision:
 			out = append(out, pendingClocks(cs, r, cal, now)...)
@@ -129,11 +142,14 @@ func caseClocks(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock {
 	if r.StartsAtRegistration != "" && cs.RegisteredAs == r.StartsAtRegistration {
 		begin(cs.ReceivedAt, cs.ID)
 	}
+	closedBy := map[int]domain.Decision{}
 	for _, d := range events(cs) {
 		at := d.EffectiveOn
 		switch {
 		case slices.Contains(r.StartsOn, d.Step):
-			if open == nil || open.EndedOn != nil {
+			// A window opens afresh with every judgment (a retrial's judgment after a remand or a
+			// cassation): the previous window has long closed by then.
+			if open == nil || open.EndedOn != nil || r.Window {
 				begin(at, cs.ID)
 			}
 		case open == nil || open.EndedOn != nil:
@@ -143,6 +159,10 @@ func caseClocks(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock {
 		case slices.Contains(r.StoppedBy, d.Step):
 			e := at
 			open.EndedOn, open.Status = &e, ClockStopped
+		case slices.Contains(r.ClosedBy, d.Step):
+			e := at
+			open.EndedOn, open.Status = &e, ClockCancelled
+			closedBy[len(clocks)-1] = d
 		case r.Ladder != nil && d.Step == r.Ladder.Step:
 			rungs := ladderFor(r.Ladder, cs.Class)
 			if len(open.Extensions) < len(rungs) {
@@ -152,8 +172,127 @@ func caseClocks(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock {
 	}
 	for i := range clocks {
 		finish(&clocks[i], r, cs.Class, cal, now)
+		if d, ok := closedBy[i]; ok {
+			n := stepName(d.Step)
+			clocks[i].ExplanationVI += fmt.Sprintf(" Không ghi nhận việc thực hiện; %s ngày %s cho thấy việc này đã được thực hiện nhưng không rõ ngày: thời hạn không còn được theo dõi.",
+				lower(n.VI), d.EffectiveOn.In(domain.ICT).Format(dmy))
+			clocks[i].ExplanationEN += fmt.Sprintf(" The act was not recorded; %s on %s shows it was done, on an unknown day: the limit is no longer tracked.",
+				lowerEN(n.EN), d.EffectiveOn.In(domain.ICT).Format(dmy))
+		}
 	}
 	return clocks
+}
+
+// stepName names a step in Vietnamese and English, from the transition table.
+func stepName(s domain.Step) Name {
+	if t, ok := ByStep(s); ok {
+		return Name{t.NameVI, t.NameEN}
+	}
+	return Name{string(s), string(s)}
+}
+
+func lowerEN(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// summaryPeriod is a stretch of time during which the summary procedure applied: from the
+// decision applying it to the one cancelling it (nil while it still applies).
+type summaryPeriod struct {
+	from time.Time
+	to   *time.Time
+}
+
+// summaryPeriods reads when the summary procedure applied from the decisions applying and
+// cancelling it (Điều 457–458 BLTTHS).
+func summaryPeriods(cs *CaseState) []summaryPeriod {
+	var out []summaryPeriod
+	for _, d := range events(cs) {
+		switch d.Step {
+		case StepApplySummary:
+			if len(out) == 0 || out[len(out)-1].to != nil {
+				out = append(out, summaryPeriod{from: d.EffectiveOn})
+			}
+		case StepCancelSummary:
+			if len(out) > 0 && out[len(out)-1].to == nil {
+				e := d.EffectiveOn
+				out[len(out)-1].to = &e
+			}
+		}
+	}
+	return out
+}
+
+// summaryAt reports whether the summary procedure applied at t.
+func summaryAt(periods []summaryPeriod, t time.Time) bool {
+	for _, p := range periods {
+		if !t.Before(p.from) && (p.to == nil || t.Before(*p.to)) {
+			return true
+		}
+	}
+	return false
+}
+
+// summaryClocks time a summary-procedure rule on the clocks of the general rule it shortens:
+// every general clock that ran while the summary procedure applied gets a shortened twin, from
+// the general start (or from the application, for rules that say so), ended by what ended the
+// general clock, or cancelled with the summary procedure. A cancellation that comes after the
+// shortened limit ran out does not erase the breach: the clock is met late.
+func summaryClocks(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock {
+	gen, ok := RuleByID(r.Shortens)
+	l, lok := r.Length.For(cs.Class)
+	if !ok || !lok {
+		return nil
+	}
+	periods := summaryPeriods(cs)
+	if len(periods) == 0 {
+		return nil
+	}
+	var out []Clock
+	for _, g := range caseClocks(cs, gen, cal, now) {
+		for _, p := range periods {
+			if g.EndedOn != nil && !p.from.Before(*g.EndedOn) || p.to != nil && !p.to.After(g.Start) {
+				continue // the procedure did not apply while this clock ran
+			}
+			c := Clock{Rule: r.ID, NameVI: r.NameVI, NameEN: r.NameEN, Article: r.Article, Subject: "case", SubjectID: g.SubjectID, Start: g.Start, Length: l}
+			fromVI, fromEN := "", ""
+			if r.FromApplication && p.from.After(g.Start) {
+				c.Start = p.from
+				fromVI = fmt.Sprintf(" Thủ tục rút gọn được áp dụng ngày %s, sau khi thời hạn chung bắt đầu: thời hạn rút gọn tính từ quyết định áp dụng.", p.from.In(domain.ICT).Format(dmy))
+				fromEN = fmt.Sprintf(" The summary procedure was applied on %s, after the general limit began: the shortened limit counts from that decision.", p.from.In(domain.ICT).Format(dmy))
+			}
+			cancelled := p.to != nil && (g.EndedOn == nil || p.to.Before(*g.EndedOn))
+			switch {
+			case cancelled:
+				e := *p.to
+				c.EndedOn, c.Status = &e, ClockCancelled
+			case g.EndedOn != nil:
+				e := *g.EndedOn
+				c.EndedOn, c.Status = &e, g.Status
+				if g.Status == ClockMetLate {
+					c.Status = ClockMet
+				}
+			}
+			finish(&c, r, cs.Class, cal, now)
+			c.ExplanationVI += fromVI + fmt.Sprintf(" Áp dụng vì vụ án được giải quyết theo thủ tục rút gọn (quyết định ngày %s, Điều 457 BLTTHS); thời hạn chung (%s) vẫn tiếp tục.",
+				p.from.In(domain.ICT).Format(dmy), gen.Article)
+			c.ExplanationEN += fromEN + fmt.Sprintf(" It applies because the case is under the summary procedure (decision of %s, Art. 457 CPC); the general limit (%s) runs on.",
+				p.from.In(domain.ICT).Format(dmy), articleEN(gen.Article))
+			if cancelled {
+				c.ExplanationVI += fmt.Sprintf(" Thủ tục rút gọn bị hủy bỏ ngày %s: tiếp tục theo thời hạn chung (Điều 458 BLTTHS).", p.to.In(domain.ICT).Format(dmy))
+				c.ExplanationEN += fmt.Sprintf(" The summary procedure was cancelled on %s: the general limit continues (Art. 458 CPC).", p.to.In(domain.ICT).Format(dmy))
+				if c.Due.Latest.Deadline.Before(endInstant(*c.EndedOn, r)) {
+					c.Status = ClockMetLate
+					c.ExplanationVI += " Việc hủy bỏ đến sau khi thời hạn rút gọn đã hết: vi phạm thời hạn trong thời gian áp dụng thủ tục rút gọn."
+					c.ExplanationEN += " The cancellation came after the shortened limit had run out: the limit was broken while the procedure applied."
+				}
+			}
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func ladderFor(l *Ladder, c domain.SeverityClass) []Length {
@@ -168,9 +307,10 @@ func finish(c *Clock, r Rule, class domain.SeverityClass, cal *Calendar, now tim
 	due := Count(c.Start, c.Length, r.Counting, cal)
 	vi, en := due.ExplanationVI, due.ExplanationEN
 	for i, ext := range c.Extensions {
-		// An extension runs on from the last day of the period it extends.
+		// An extension runs on from the last day of the period it extends: its day one is the next day
+		// (the earliest reading counts that day as day one; the latest starts after it).
 		next := Count(due.Latest.LastDay, ext, r.Counting, cal)
-		next.Earliest = Count(due.Earliest.LastDay, ext, r.Counting, cal).Earliest
+		next.Earliest = Count(due.Earliest.LastDay.AddDate(0, 0, 1), ext, r.Counting, cal).Earliest
 		vi += fmt.Sprintf(" Gia hạn lần %d thêm %s (%s): %s", i+1, ext, r.Ladder.Article, next.ExplanationVI)
 		en += fmt.Sprintf(" Extension %d adds %s (%s): %s", i+1, lengthEN(ext), r.Ladder.Article, next.ExplanationEN)
 		due = next
@@ -188,6 +328,9 @@ func finish(c *Clock, r Rule, class domain.SeverityClass, cal *Calendar, now tim
 func (c *Clock) status(r Rule, now time.Time) {
 	today := domain.DateOf(now)
 	c.DaysLeft = int(c.Due.Latest.LastDay.Sub(today).Hours() / 24)
+	if r.Window && c.closeWindow(r, now) {
+		return
+	}
 	if c.EndedOn != nil {
 		if c.Status == ClockMet && c.Due.Latest.Deadline.Before(endInstant(*c.EndedOn, r)) {
 			c.Status = ClockMetLate
@@ -206,6 +349,28 @@ func (c *Clock) status(r Rule, now time.Time) {
 	default:
 		c.Status = ClockRunning
 	}
+}
+
+// closeWindow closes a window clock that ran out unused, at its latest reading, as cancelled:
+// not acting within a window is no violation. An act dated after the window closed (a late
+// appeal, which the appellate court may still admit under Điều 335, or a protest by the other
+// procuracy) does not reopen it; the explanation names it.
+func (c *Clock) closeWindow(r Rule, now time.Time) bool {
+	closed := c.Due.Latest.Deadline
+	switch {
+	case c.EndedOn == nil && !now.Before(closed):
+		c.ExplanationVI += fmt.Sprintf(" Hết thời hạn ngày %s mà không ghi nhận việc thực hiện: quyền này không còn, không phải vi phạm.", c.Due.Latest.LastDay.Format(dmy))
+		c.ExplanationEN += fmt.Sprintf(" The window closed on %s unused: the right lapsed; this is not a violation.", c.Due.Latest.LastDay.Format(dmy))
+	case c.EndedOn != nil && c.Status == ClockMet && closed.Before(endInstant(*c.EndedOn, r)):
+		c.ExplanationVI += fmt.Sprintf(" Việc thực hiện ngày %s đến sau khi thời hạn đã hết ngày %s (quá hạn: Điều 335 BLTTHS), hoặc do chủ thể có thời hạn khác thực hiện.",
+			c.EndedOn.In(domain.ICT).Format(dmy), c.Due.Latest.LastDay.Format(dmy))
+		c.ExplanationEN += fmt.Sprintf(" The act of %s came after the window closed on %s (out of time: Art. 335 CPC), or was taken by one with another window.",
+			c.EndedOn.In(domain.ICT).Format(dmy), c.Due.Latest.LastDay.Format(dmy))
+	default:
+		return false
+	}
+	c.EndedOn, c.Status = &closed, ClockCancelled
+	return true
 }
 
 // endInstant is when an act dated end counts as done: at the instant itself for hour limits,
@@ -249,12 +414,24 @@ func pendingClocks(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock 
 // detentionMaximum is the longest a single detention order may run for the stage it serves: the
 // investigation lengths by class (Điều 173(1)); no longer than the prosecution period during
 // prosecution (Điều 241, 240(1)); no longer than the trial preparation period at trial (Điều 278,
-// 277(1)); 45 days when ordered at the pronouncement (Điều 329(3)). Extension orders are judged by
-// the same single-order maximum; the ladders of extensions are not counted here.
-func detentionMaximum(stage domain.MeasureStage, c domain.SeverityClass, investigation Length) (Length, string) {
+// 277(1)); 45 days when ordered at the pronouncement (Điều 329(3)). Under the summary procedure an
+// order for the investigation lasts at most 20 days, for the prosecution 5 and for the trial 17
+// (Điều 459). Extension orders are judged by the same single-order maximum; the investigation
+// ladder's total is checked apart, over every order of the person.
+func detentionMaximum(stage domain.MeasureStage, c domain.SeverityClass, investigation Length, summary bool) (Length, string) {
 	pick := func(id RuleID) (Length, bool) {
 		r, _ := RuleByID(id)
 		return r.Length.For(c)
+	}
+	if summary {
+		switch stage {
+		case domain.MeasureForProsecution:
+			return d(5), "Điều 459 BLTTHS"
+		case domain.MeasureForTrial:
+			return d(17), "Điều 459 BLTTHS"
+		case domain.MeasureForInvestigation, "":
+			return d(20), "Điều 459 BLTTHS"
+		}
 	}
 	switch stage {
 	case domain.MeasureForProsecution:
@@ -269,6 +446,33 @@ func detentionMaximum(stage domain.MeasureStage, c domain.SeverityClass, investi
 		return d(45), "Điều 329(3) BLTTHS"
 	}
 	return investigation, "Điều 173(1) BLTTHS"
+}
+
+// continuousDays is a custody or detention length in days: a month counts as 30 (Điều 134(2)).
+func continuousDays(l Length) int {
+	if l.Unit == Months {
+		return l.N * 30
+	}
+	return l.N
+}
+
+// minorDays is 2/3 of an adult custody or detention limit, the limit of a person under 18 (Điều
+// 419 BLTTHS), rounded down to whole days: the reading that favours the person held.
+func minorDays(n int) int { return n * 2 / 3 }
+
+// detentionLadderDays is the most detention for investigation the law allows a class with every
+// extension (Điều 173(2)–(4)): ÍNT 3 months, NT 5, RNT 7, ĐBNT 12, in days. The Supreme Chief
+// Procurator's further extensions (ĐBNT, national security: Điều 173(4)–(6)) are not counted.
+func detentionLadderDays(r Rule, c domain.SeverityClass) (int, bool) {
+	base, ok := r.Length.For(c)
+	if !ok || r.Ladder == nil {
+		return 0, false
+	}
+	n := continuousDays(base)
+	for _, l := range ladderFor(r.Ladder, c) {
+		n += continuousDays(l)
+	}
+	return n, true
 }
 
 func articleEN(vi string) string {
@@ -286,14 +490,77 @@ func actedAt(d domain.Decision) time.Time {
 	return d.RecordedAt
 }
 
+// investigationClocks are the clocks of every investigation period of the case (initial,
+// resumed, supplementary, summary), which a detention for investigation may not outlast.
+func investigationClocks(cs *CaseState, cal *Calendar, now time.Time) []Clock {
+	var out []Clock
+	for _, id := range []RuleID{RuleInvestigation, RuleInvestigationResumed, RuleSupplementaryVKS, RuleSupplementaryCourt, RuleSummaryInvestigation} {
+		r, _ := RuleByID(id)
+		if r.Shortens != "" {
+			out = append(out, summaryClocks(cs, r, cal, now)...)
+		} else {
+			out = append(out, caseClocks(cs, r, cal, now)...)
+		}
+	}
+	return out
+}
+
+// investigationLeft is the tightest investigation clock that was running when an order began:
+// the order may not outlast it (Điều 173 BLTTHS; TTLT 04/2018 Art. 14(3)).
+func investigationLeft(clocks []Clock, start time.Time) *Clock {
+	day := domain.DateOf(start)
+	var best *Clock
+	for i := range clocks {
+		c := &clocks[i]
+		if day.Before(domain.DateOf(c.Start)) || c.EndedOn != nil && domain.DateOf(*c.EndedOn).Before(day) {
+			continue
+		}
+		if best == nil || c.Due.Latest.LastDay.Before(best.Due.Latest.LastDay) {
+			best = c
+		}
+	}
+	return best
+}
+
+func executed(m domain.Measure) bool {
+	return m.Status != domain.MeasurePending && m.Status != domain.MeasureRefused
+}
+
+func servesInvestigation(m domain.Measure) bool {
+	return m.Stage == domain.MeasureForInvestigation || m.Stage == ""
+}
+
+// detentionChainStart is when a person's detention for investigation began: the start of their
+// earliest executed detention order for the investigation.
+func detentionChainStart(measures []domain.Measure) time.Time {
+	var first time.Time
+	for _, m := range measures {
+		if m.Kind == domain.MeasureDetention && executed(m) && servesInvestigation(m) && (first.IsZero() || m.StartAt.Before(first)) {
+			first = m.StartAt
+		}
+	}
+	return first
+}
+
 // measureClocks time each custody or detention order that was executed: it must end by 24:00 of
-// the end date written in the order (Điều 134(2)); the explanation also gives the law's maximum
-// for the order and the custody days credited.
+// the end date written in the order (Điều 134(2)). The explanation and LegalMax give the law's
+// maximum for the order: the single order's, 2/3 of it for a minor (Điều 419), the custody days
+// deducted from the first detention (Điều 118(4)); for a detention for investigation also the
+// ladder's total (Điều 173(2)–(4)) and the investigation time left (Điều 173; TTLT 04/2018 Art.
+// 14(3)). An order whose end outlasts the maximum says so; its clock still runs to the order's end.
 func measureClocks(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock {
 	var out []Clock
+	var investigations []Clock
+	var periods []summaryPeriod
+	if r.Measure == domain.MeasureDetention {
+		investigations = investigationClocks(cs, cal, now)
+		periods = summaryPeriods(cs)
+	}
 	for _, a := range cs.Accused {
+		minor := a.Minor()
+		chainStart := detentionChainStart(a.Measures)
 		for _, m := range a.Measures {
-			if m.Kind != r.Measure || m.Status == domain.MeasurePending || m.Status == domain.MeasureRefused {
+			if m.Kind != r.Measure || !executed(m) {
 				continue
 			}
 			l, ok := r.Length.For(cs.Class)
@@ -301,32 +568,92 @@ func measureClocks(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock 
 				l, _ = r.Length.For(domain.ClassParticularlySerious)
 			}
 			basis := r.Article
-			if r.Measure == domain.MeasureDetention {
-				l, basis = detentionMaximum(m.Stage, cs.Class, l)
+			detention := r.Measure == domain.MeasureDetention
+			summary := detention && summaryAt(periods, m.StartAt)
+			forInvestigation := detention && servesInvestigation(m)
+			if detention {
+				l, basis = detentionMaximum(m.Stage, cs.Class, l, summary)
 			}
 			c := Clock{Rule: r.ID, NameVI: r.NameVI, NameEN: r.NameEN, Article: r.Article, Subject: "measure", SubjectID: m.ID, AccusedID: a.ID,
 				Start: m.StartAt, Length: l}
-			max := Count(m.StartAt, l, r.Counting, cal)
-			due := max
-			vi := fmt.Sprintf("Tối đa theo %s cho lệnh này: %s (%s).", basis, max.Latest.LastDay.Format(dmy), max.ExplanationVI)
-			en := fmt.Sprintf("The maximum under %s for this order: %s (%s).", articleEN(basis), max.Latest.LastDay.Format(dmy), max.ExplanationEN)
+			credited := 0
+			if forInvestigation && m.ExtendsID == "" && m.StartAt.Equal(chainStart) {
+				credited = CustodyDaysCredited(a.Measures)
+			}
+			days := continuousDays(l)
+			if minor {
+				days = minorDays(days)
+			}
+			singleLen := l
+			if minor || credited > 0 {
+				singleLen = d(max(days-credited, 0))
+			}
+			single := Count(m.StartAt, singleLen, r.Counting, cal)
+			vi := fmt.Sprintf("Tối đa theo %s cho lệnh này: %s (%s).", basis, single.Latest.LastDay.Format(dmy), single.ExplanationVI)
+			en := fmt.Sprintf("The maximum under %s for this order: %s (%s).", articleEN(basis), single.Latest.LastDay.Format(dmy), single.ExplanationEN)
+			if minor {
+				vi += fmt.Sprintf(" Người dưới 18 tuổi: thời hạn bằng 2/3 thời hạn đối với người đủ 18 tuổi (Điều 419 BLTTHS), làm tròn xuống: %d ngày thay vì %d ngày — đã áp dụng vào ngày tối đa trên.", days, continuousDays(l))
+				en += fmt.Sprintf(" A person under 18: the limit is 2/3 of the adult one (Art. 419 CPC), rounded down: %d days instead of %d — applied to the maximum above.", days, continuousDays(l))
+			}
+			if detention {
+				if n := CustodyDaysCredited(a.Measures); n > 0 {
+					if credited > 0 {
+						vi += fmt.Sprintf(" %d ngày tạm giữ được trừ vào thời hạn tạm giam (Điều 118(4) BLTTHS) — đã trừ vào ngày tối đa trên.", n)
+						en += fmt.Sprintf(" %d custody days are credited against detention (Art. 118(4) CPC) — deducted from the maximum above.", n)
+					} else {
+						vi += fmt.Sprintf(" %d ngày tạm giữ được trừ vào thời hạn tạm giam (Điều 118(4) BLTTHS), một lần, vào lệnh tạm giam để điều tra đầu tiên.", n)
+						en += fmt.Sprintf(" %d custody days are credited against detention (Art. 118(4) CPC), once, on the first detention order for the investigation.", n)
+					}
+				}
+			}
+			legal := single
+			legal.ExplanationVI, legal.ExplanationEN = vi, en
+			if forInvestigation && !summary {
+				if total, ok := detentionLadderDays(r, cs.Class); ok {
+					if minor {
+						total = minorDays(total)
+					}
+					whole := CustodyDaysCredited(a.Measures)
+					ladder := Count(chainStart, d(max(total-whole, 0)), r.Counting, cal)
+					ladderVI := fmt.Sprintf(" Tổng thời hạn tạm giam để điều tra kể cả các lần gia hạn (Điều 173(2)–(4) BLTTHS), %s: %d ngày từ ngày %s, trừ %d ngày tạm giữ: đến hết ngày %s.",
+						cs.Class.Abbrev(), total, domain.DateOf(chainStart).Format(dmy), whole, ladder.Latest.LastDay.Format(dmy))
+					ladderEN := fmt.Sprintf(" Total detention for the investigation with every extension (Art. 173(2)–(4) CPC), %s: %d days from %s, less %d custody days: to the end of %s.",
+						cs.Class.Abbrev(), total, domain.DateOf(chainStart).Format(dmy), whole, ladder.Latest.LastDay.Format(dmy))
+					vi, en = vi+ladderVI, en+ladderEN
+					c.ExtensionsLeft = max(len(r.Ladder.Rungs(cs.Class))-m.ExtensionNo, 0)
+					if ladder.Latest.LastDay.Before(legal.Latest.LastDay) {
+						legal = ladder
+						legal.ExplanationVI, legal.ExplanationEN = ladderVI, ladderEN
+					}
+				}
+			}
+			if forInvestigation {
+				if inv := investigationLeft(investigations, m.StartAt); inv != nil {
+					ivi := fmt.Sprintf(" Tạm giam để điều tra không được quá thời hạn điều tra còn lại (Điều 173 BLTTHS; Điều 14(3) TTLT 04/2018): %s (%s) hết ngày %s.",
+						lower(inv.NameVI), inv.Article, inv.Due.Latest.LastDay.Format(dmy))
+					ien := fmt.Sprintf(" Detention for the investigation may not outlast the investigation time left (Art. 173 CPC; TTLT 04/2018 Art. 14(3)): the %s (%s) ends on %s.",
+						lowerEN(inv.NameEN), articleEN(inv.Article), inv.Due.Latest.LastDay.Format(dmy))
+					vi, en = vi+ivi, en+ien
+					if inv.Due.Latest.LastDay.Before(legal.Latest.LastDay) {
+						legal = inv.Due
+						legal.ExplanationVI, legal.ExplanationEN = ivi, ien
+					}
+				}
+			}
+			c.LegalMax = &legal
+			c.Due = single
 			if m.OrderedEnd != nil {
 				end := domain.DateOf(*m.OrderedEnd)
-				due = Due{Earliest: reading(end), Latest: reading(end)}
+				c.Due = Due{Earliest: reading(end), Latest: reading(end)}
 				vi = fmt.Sprintf("Lệnh ghi ngày hết hạn %s: hết lúc 24 giờ ngày đó (Điều 134(2) BLTTHS). ", end.Format(dmy)) + vi
 				en = fmt.Sprintf("The order ends on %s, at 24:00 (Art. 134(2) CPC). ", end.Format(dmy)) + en
-			}
-			if r.Measure == domain.MeasureDetention {
-				if n := CustodyDaysCredited(a.Measures); n > 0 {
-					vi += fmt.Sprintf(" %d ngày tạm giữ được trừ vào thời hạn tạm giam (Điều 118(4) BLTTHS) — chưa trừ vào ngày tối đa trên.", n)
-					en += fmt.Sprintf(" %d custody days are credited against detention (Art. 118(4) CPC) — not yet deducted from the maximum above.", n)
-				}
-				if a.Minor() {
-					vi += " Bị can là người dưới 18 tuổi: thời hạn tạm giam bằng 2/3 thời hạn đối với người đủ 18 tuổi (Điều 419 BLTTHS) — chưa áp dụng vào ngày tối đa trên."
-					en += " The accused is a minor: detention limits are 2/3 of the adult ones (Art. 419 CPC) — not yet applied to the maximum above."
+				if end.After(legal.Latest.LastDay) {
+					vi += fmt.Sprintf(" Ngày hết hạn ghi trong lệnh (%s) vượt quá ngày tối đa theo luật (%s): giữ người sau ngày %s là không có căn cứ.",
+						end.Format(dmy), legal.Latest.LastDay.Format(dmy), legal.Latest.LastDay.Format(dmy))
+					en += fmt.Sprintf(" The order's end (%s) is later than the law's maximum (%s): holding the person after %s has no legal basis.",
+						end.Format(dmy), legal.Latest.LastDay.Format(dmy), legal.Latest.LastDay.Format(dmy))
 				}
 			}
-			c.Due = due
 			if m.Status == domain.MeasureEnded {
 				e := m.CreatedAt
 				if m.EndedAt != nil {

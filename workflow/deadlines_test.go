@@ -185,6 +185,22 @@ func TestRuleTableIsConsistent(t *testing.T) {
 				t.Errorf("rule %s: ladder step %s unknown", r.ID, r.Ladder.Step)
 			}
 		}
+		for _, st := range r.ClosedBy {
+			if _, ok := ByStep(st); !ok {
+				t.Errorf("rule %s is closed by unknown step %s", r.ID, st)
+			}
+		}
+		if r.Shortens != "" {
+			if g, ok := RuleByID(r.Shortens); !ok || g.Shortens != "" || g.Kind != ruleKindCase || len(r.StartsOn) > 0 {
+				t.Errorf("rule %s shortens %s, which must be a general case rule, and starts only with it", r.ID, r.Shortens)
+			}
+		}
+		// Every rule has a length for each class, so that the rule table served by the API is complete.
+		for _, c := range domain.SeverityClasses {
+			if _, ok := r.Length.For(c); !ok {
+				t.Errorf("rule %s has no length for %s", r.ID, c)
+			}
+		}
 	}
 }
 

@@ -26,6 +26,8 @@ const (
 	DocSeparation            domain.DocType = "case_separation"            // QĐ tách vụ án
 	DocProsecutionExt        domain.DocType = "prosecution_extension"      // QĐ gia hạn thời hạn quyết định việc truy tố
 	DocIndictment            domain.DocType = "indictment"                 // Bản cáo trạng
+	DocIndictmentDelivery    domain.DocType = "indictment_delivery"        // Biên bản giao nhận bản cáo trạng
+	DocFileToCourt           domain.DocType = "file_to_court"              // Biên bản giao nhận hồ sơ vụ án và bản cáo trạng (chuyển Tòa án)
 	DocReturnSupplementary   domain.DocType = "return_for_supplementary"   // QĐ trả hồ sơ để điều tra bổ sung
 	DocCaseSuspension        domain.DocType = "case_suspension"            // QĐ tạm đình chỉ vụ án
 	DocCaseResumption        domain.DocType = "case_resumption"            // QĐ phục hồi vụ án
@@ -87,6 +89,8 @@ var DocNames = map[domain.DocType]DocName{
 	DocSeparation:            {"Quyết định tách vụ án", "Decision to separate a case"},
 	DocProsecutionExt:        {"Quyết định gia hạn thời hạn quyết định việc truy tố", "Extension of the prosecution decision period"},
 	DocIndictment:            {"Bản cáo trạng", "Indictment"},
+	DocIndictmentDelivery:    {"Biên bản giao nhận bản cáo trạng", "Record of the indictment's delivery to the accused"},
+	DocFileToCourt:           {"Biên bản giao nhận hồ sơ vụ án và bản cáo trạng", "Record of the file and indictment handed to the court"},
 	DocReturnSupplementary:   {"Quyết định trả hồ sơ để điều tra bổ sung", "Return of the file for supplementary investigation"},
 	DocCaseSuspension:        {"Quyết định tạm đình chỉ vụ án", "Suspension of the case"},
 	DocCaseResumption:        {"Quyết định phục hồi vụ án", "Resumption of the case"},

@@ -38,6 +38,11 @@ const (
 	GuardExtendsKind              GuardID = "extends_same_kind"
 	GuardCustodyExtensions        GuardID = "custody_extensions_at_most_two"
 	GuardSplitAccused             GuardID = "split_some_accused"
+	// The extension guards refuse an extension decided after the period it would extend has run
+	// out: there is nothing left to extend.
+	GuardReportNotExpired        GuardID = "report_period_not_expired"
+	GuardInvestigationNotExpired GuardID = "investigation_period_not_expired"
+	GuardProsecutionNotExpired   GuardID = "prosecution_period_not_expired"
 )
 
 type guard struct {
@@ -164,6 +169,15 @@ var guards = map[GuardID]guard{
 			}
 			return false
 		}},
+	GuardReportNotExpired: {"issued_on", "Điều 147(2) BLTTHS", "thời hạn giải quyết nguồn tin đã hết: không thể gia hạn sau khi hết hạn (đề nghị gia hạn phải gửi chậm nhất 05 ngày trước khi hết hạn)",
+		"the report period has run out: it cannot be extended after it expired (the request comes at least 5 days before)",
+		func(cs *CaseState, r Request) bool { return notExpired(cs, r, StepExtendReport) }},
+	GuardInvestigationNotExpired: {"issued_on", "Điều 172(2), 174(1) BLTTHS", "thời hạn điều tra đã hết: không thể gia hạn sau khi hết hạn (đề nghị gia hạn phải gửi chậm nhất 10 ngày trước khi hết hạn)",
+		"the investigation period has run out: it cannot be extended after it expired (the request comes at least 10 days before)",
+		func(cs *CaseState, r Request) bool { return notExpired(cs, r, StepExtendInvestigation) }},
+	GuardProsecutionNotExpired: {"issued_on", "Điều 240(1) BLTTHS", "thời hạn quyết định việc truy tố đã hết: không thể gia hạn sau khi hết hạn",
+		"the prosecution period has run out: it cannot be extended after it expired",
+		func(cs *CaseState, r Request) bool { return notExpired(cs, r, StepExtendProsecution) }},
 	GuardCustodyExtensions: {"measure_id", "Điều 118(2) BLTTHS", "tạm giữ chỉ được gia hạn tối đa hai lần (tổng cộng không quá 9 ngày)", "custody may be extended at most twice (9 days in all)",
 		func(cs *CaseState, r Request) bool {
 			_, m := cs.MeasureByID(r.MeasureID)
@@ -259,4 +273,26 @@ func lastReturn(cs *CaseState) domain.Step {
 		}
 	}
 	return ""
+}
+
+// notExpired reports whether the period an extension step extends is still running on the day
+// the extension is issued: its open clock's latest reading (the generous one) has not passed.
+// Without a calendar, or without an open clock of a rule that step extends, there is nothing to
+// judge and the guard holds.
+func notExpired(cs *CaseState, r Request, step domain.Step) bool {
+	if cs.Calendar == nil || r.IssuedOn.IsZero() {
+		return true
+	}
+	day := domain.DateOf(r.IssuedOn)
+	for _, rule := range Rules {
+		if rule.Kind != ruleKindCase || rule.Ladder == nil || rule.Ladder.Step != step {
+			continue
+		}
+		for _, c := range caseClocks(cs, rule, cs.Calendar, r.IssuedOn) {
+			if c.EndedOn == nil && day.After(c.Due.Latest.LastDay) {
+				return false
+			}
+		}
+	}
+	return true
 }

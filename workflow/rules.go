@@ -9,26 +9,37 @@ import (
 // RuleID names a statutory time limit (thời hạn tố tụng).
 type RuleID string
 
-// The rules the engine computes so far (reference §3). The rest of §3 (notices, deliveries, appeal
-// and protest windows, summary procedure, juvenile limits) is still to be added: RulesNotYetCovered
-// lists it.
+// The rules the engine computes so far (reference §3). The rest of §3 (mostly notices and
+// deliveries between agencies, and the appellate and cassation limits) is still to be added:
+// RulesNotYetCovered lists it.
 const (
-	RuleReportResolution       RuleID = "report_resolution"
-	RuleReportResumed          RuleID = "report_resumption"
-	RuleInvestigation          RuleID = "investigation_initial"
-	RuleInvestigationResumed   RuleID = "investigation_resumed"
-	RuleSupplementaryVKS       RuleID = "supplementary_investigation_procuracy"
-	RuleSupplementaryCourt     RuleID = "supplementary_investigation_court"
-	RuleProsecutionDecision    RuleID = "prosecution_decision"
-	RuleTrialPreparation       RuleID = "trial_preparation"
-	RuleTrialOpening           RuleID = "trial_opening"
-	RuleAccusedApproval        RuleID = "accused_approval"
-	RuleAccusedChangeApproval  RuleID = "accused_change_approval"
-	RuleDetentionApproval      RuleID = "detention_order_approval"
-	RuleUrgentArrestApproval   RuleID = "urgent_arrest_approval"
-	RuleCustodyExtApproval     RuleID = "custody_extension_approval"
-	RuleCustodyPeriod          RuleID = "custody_period"
-	RuleDetentionPeriod        RuleID = "detention_period"
+	RuleReportResolution      RuleID = "report_resolution"
+	RuleReportResumed         RuleID = "report_resumption"
+	RuleInvestigation         RuleID = "investigation_initial"
+	RuleInvestigationResumed  RuleID = "investigation_resumed"
+	RuleSupplementaryVKS      RuleID = "supplementary_investigation_procuracy"
+	RuleSupplementaryCourt    RuleID = "supplementary_investigation_court"
+	RuleProsecutionDecision   RuleID = "prosecution_decision"
+	RuleTrialPreparation      RuleID = "trial_preparation"
+	RuleTrialOpening          RuleID = "trial_opening"
+	RuleAccusedApproval       RuleID = "accused_approval"
+	RuleAccusedChangeApproval RuleID = "accused_change_approval"
+	RuleDetentionApproval     RuleID = "detention_order_approval"
+	RuleUrgentArrestApproval  RuleID = "urgent_arrest_approval"
+	RuleCustodyExtApproval    RuleID = "custody_extension_approval"
+	RuleCustodyPeriod         RuleID = "custody_period"
+	RuleDetentionPeriod       RuleID = "detention_period"
+	// Kháng cáo, kháng nghị phúc thẩm: the windows after a first-instance judgment.
+	RuleAppealJudgment         RuleID = "appeal_period_judgment"
+	RuleProtestSameLevel       RuleID = "vks_protest_judgment_same_level"
+	RuleProtestHigherLevel     RuleID = "vks_protest_judgment_higher_level"
+	RuleTrialAfterReturn       RuleID = "trial_after_return"
+	RuleIndictmentDelivery     RuleID = "indictment_delivery"
+	RuleFileToCourt            RuleID = "file_to_court"
+	RuleSummaryInvestigation   RuleID = "summary_investigation"
+	RuleSummaryProsecution     RuleID = "summary_prosecution"
+	RuleSummaryTrialPrep       RuleID = "summary_trial_preparation"
+	RuleSummaryTrialOpening    RuleID = "summary_trial_opening"
 	ruleKindCase                      = "case"
 	ruleKindPendingDecision           = "pending_decision"
 	ruleKindMeasure                   = "measure"
@@ -89,6 +100,21 @@ type Rule struct {
 	Length               ByClass
 	Counting             Counting
 	Ladder               *Ladder
+	// ClosedBy are steps after which the limit no longer applies although its own act was never
+	// recorded (the court acting on a file whose dispatch nobody recorded): the clock closes as
+	// cancelled, since the platform cannot tell whether the act came in time.
+	ClosedBy []domain.Step
+	// Window: the limit is a period in which a party or the procuracy may act (kháng cáo, kháng
+	// nghị), not a duty to act. Running out unused is no violation: the clock then closes as
+	// cancelled at its latest reading, never missed; an act after it closed does not reopen it.
+	Window bool
+	// Shortens names the general rule a summary-procedure rule (thủ tục rút gọn) shortens: its
+	// clocks run on that rule's clocks, and only while the summary procedure applies
+	// (Điều 457–458 BLTTHS).
+	Shortens RuleID
+	// FromApplication: when the summary procedure is applied after the general clock started, the
+	// shortened limit counts from the decision applying it, since the law's own start has passed.
+	FromApplication bool
 	// WarnDays before the earliest reading the clock shows as due soon (hours for hour limits).
 	WarnDays      int
 	EffectiveFrom time.Time
@@ -107,6 +133,10 @@ func effective(s string) time.Time {
 
 // investigationEnds are the steps that end an investigation period.
 var investigationEnds = []domain.Step{StepConcludeInvestigation, StepTerminateInvestigation, StepJoin, StepCancelInstitution}
+
+// courtActs are the court's decisions on a case it holds: each shows that the file and the
+// indictment reached it.
+var courtActs = []domain.Step{StepBringToTrial, StepReturnByCourt, StepSuspendTrial, StepTerminateTrial, StepPronounce}
 
 // Rules is the rule table. docs/deadline-rules.md is generated from it.
 var Rules = []Rule{
@@ -159,8 +189,10 @@ var Rules = []Rule{
 			Each: map[domain.SeverityClass][]Length{domain.ClassLessSerious: {d(10)}, domain.ClassSerious: {d(10)}, domain.ClassVerySerious: {d(15)},
 				domain.ClassParticularlySerious: {d(30)}}},
 		WarnDays: 5, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	// A file sent back to the court after supplementary investigation has the 15 days of Điều
+	// 277(2) (trial_after_return), not a new preparation period.
 	{ID: RuleTrialPreparation, NameVI: "Thời hạn chuẩn bị xét xử sơ thẩm", NameEN: "First-instance trial preparation", Article: "Điều 277(1) BLTTHS",
-		Kind: ruleKindCase, StartsOn: []domain.Step{StepIndict, StepResubmitToCourt, StepResumeTrial},
+		Kind: ruleKindCase, StartsOn: []domain.Step{StepIndict, StepResumeTrial},
 		MetBy:     []domain.Step{StepBringToTrial, StepReturnByCourt, StepTerminateTrial},
 		StoppedBy: []domain.Step{StepSuspendTrial},
 		Length:    ByClass{domain.ClassLessSerious: d(30), domain.ClassSerious: d(45), domain.ClassVerySerious: m(2), domain.ClassParticularlySerious: m(3)},
@@ -168,6 +200,48 @@ var Rules = []Rule{
 	{ID: RuleTrialOpening, NameVI: "Thời hạn mở phiên tòa", NameEN: "Opening of the hearing", Article: "Điều 277(3) BLTTHS",
 		Kind: ruleKindCase, StartsOn: []domain.Step{StepBringToTrial}, MetBy: []domain.Step{StepPronounce, StepReturnByCourt, StepTerminateTrial},
 		StoppedBy: []domain.Step{StepSuspendTrial}, Length: ByClass{everyClass: d(15)}, WarnDays: 3, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleTrialAfterReturn, NameVI: "Thời hạn đưa vụ án ra xét xử sau khi nhận lại hồ sơ điều tra bổ sung", NameEN: "Bringing to trial after a supplementary investigation",
+		Article: "Điều 277(2) BLTTHS", Kind: ruleKindCase, StartsOn: []domain.Step{StepResubmitToCourt},
+		MetBy: []domain.Step{StepBringToTrial, StepReturnByCourt, StepTerminateTrial}, StoppedBy: []domain.Step{StepSuspendTrial},
+		Length: ByClass{everyClass: d(15)}, Counting: Counting{RollOver: true}, WarnDays: 3, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	// The indictment's delivery and the file's dispatch are acts of the procuracy recorded as
+	// their own steps; the complex-case 10 days of Điều 240(3) and 244 are not computed (no
+	// complexity flag yet).
+	{ID: RuleIndictmentDelivery, NameVI: "Thời hạn giao bản cáo trạng cho bị can", NameEN: "Delivery of the indictment to the accused",
+		Article: "Điều 240(2)–(3) BLTTHS", Kind: ruleKindCase, StartsOn: []domain.Step{StepIndict}, MetBy: []domain.Step{StepDeliverIndictment},
+		ClosedBy: courtActs, Length: ByClass{everyClass: d(3)}, WarnDays: 1, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleFileToCourt, NameVI: "Thời hạn chuyển hồ sơ vụ án và bản cáo trạng đến Tòa án", NameEN: "Sending the file and the indictment to the court",
+		Article: "Điều 244 BLTTHS", Kind: ruleKindCase, StartsOn: []domain.Step{StepIndict}, MetBy: []domain.Step{StepSendFileToCourt},
+		ClosedBy: courtActs, Length: ByClass{everyClass: d(3)}, WarnDays: 1, EffectiveFrom: effective(rulesEffective2018), Confidence: "1"},
+
+	// Windows after the first-instance judgment (kháng cáo, kháng nghị phúc thẩm). They are rights,
+	// not duties: read generously (a last day off rolls over), they close unused without a
+	// violation. Absent parties count from receipt or posting, which the platform does not record.
+	{ID: RuleAppealJudgment, NameVI: "Thời hạn kháng cáo bản án sơ thẩm", NameEN: "Appeal against the first-instance judgment",
+		Article: "Điều 333(1) BLTTHS", Kind: ruleKindCase, StartsOn: []domain.Step{StepPronounce}, MetBy: []domain.Step{StepAppeal}, Window: true,
+		Length: ByClass{everyClass: d(15)}, Counting: Counting{RollOver: true}, WarnDays: 3, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleProtestSameLevel, NameVI: "Thời hạn kháng nghị phúc thẩm của Viện kiểm sát cùng cấp", NameEN: "Appellate protest by the same-level procuracy",
+		Article: "Điều 337(1) BLTTHS", Kind: ruleKindCase, StartsOn: []domain.Step{StepPronounce}, MetBy: []domain.Step{StepProtestAppeal}, Window: true,
+		Length: ByClass{everyClass: d(15)}, Counting: Counting{RollOver: true}, WarnDays: 5, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleProtestHigherLevel, NameVI: "Thời hạn kháng nghị phúc thẩm của Viện kiểm sát cấp trên trực tiếp", NameEN: "Appellate protest by the directly higher procuracy",
+		Article: "Điều 337(1) BLTTHS", Kind: ruleKindCase, StartsOn: []domain.Step{StepPronounce}, MetBy: []domain.Step{StepProtestAppeal}, Window: true,
+		Length: ByClass{everyClass: d(30)}, Counting: Counting{RollOver: true}, WarnDays: 7, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+
+	// The summary procedure (thủ tục rút gọn, Điều 455–464) shortens the general limits while it
+	// applies; each rule counts like the general rule it shortens. When it is cancelled the
+	// shortened clock closes and the general one, which never stopped, continues (Điều 458).
+	{ID: RuleSummaryInvestigation, NameVI: "Thời hạn điều tra theo thủ tục rút gọn", NameEN: "Investigation under the summary procedure",
+		Article: "Điều 460(1) BLTTHS", Kind: ruleKindCase, Shortens: RuleInvestigation, Length: ByClass{everyClass: d(20)}, Counting: Counting{RollOver: true},
+		WarnDays: 5, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	{ID: RuleSummaryProsecution, NameVI: "Thời hạn quyết định việc truy tố theo thủ tục rút gọn", NameEN: "Prosecution decision under the summary procedure",
+		Article: "Điều 461 BLTTHS", Kind: ruleKindCase, Shortens: RuleProsecutionDecision, FromApplication: true, Length: ByClass{everyClass: d(5)},
+		WarnDays: 2, EffectiveFrom: effective(rulesEffective2018), Confidence: "1"},
+	{ID: RuleSummaryTrialPrep, NameVI: "Thời hạn chuẩn bị xét xử sơ thẩm theo thủ tục rút gọn", NameEN: "Trial preparation under the summary procedure",
+		Article: "Điều 462 BLTTHS", Kind: ruleKindCase, Shortens: RuleTrialPreparation, FromApplication: true, Length: ByClass{everyClass: d(10)},
+		Counting: Counting{RollOver: true}, WarnDays: 3, EffectiveFrom: effective(rulesEffective2018), Confidence: "1"},
+	{ID: RuleSummaryTrialOpening, NameVI: "Thời hạn mở phiên tòa theo thủ tục rút gọn", NameEN: "Opening of the hearing under the summary procedure",
+		Article: "Điều 462 BLTTHS", Kind: ruleKindCase, Shortens: RuleTrialOpening, FromApplication: true, Length: ByClass{everyClass: d(7)},
+		WarnDays: 2, EffectiveFrom: effective(rulesEffective2018), Confidence: "1"},
 
 	{ID: RuleAccusedApproval, NameVI: "Thời hạn phê chuẩn quyết định khởi tố bị can", NameEN: "Approval of the decision to prosecute an accused",
 		Article: "Điều 179(3) BLTTHS", Kind: ruleKindPendingDecision, StartsOn: []domain.Step{StepInstituteAccused}, Length: ByClass{everyClass: d(3)},
@@ -187,9 +261,18 @@ var Rules = []Rule{
 
 	{ID: RuleCustodyPeriod, NameVI: "Thời hạn tạm giữ", NameEN: "Custody", Article: "Điều 118 BLTTHS", Kind: ruleKindMeasure, Measure: domain.MeasureCustody,
 		Length: ByClass{everyClass: d(3)}, Counting: Counting{Continuous: true}, WarnDays: 1, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+	// The detention clock times each order to the end written in it; its explanation and LegalMax
+	// give the law's maximum: the single order's (by the stage it serves), the investigation
+	// ladder's total with custody days deducted (Điều 173(2)–(4)), the investigation time left
+	// (Điều 173; TTLT 04/2018 Art. 14(3)), the summary procedure's (Điều 459) and 2/3 of all of
+	// them for a minor (Điều 419).
 	{ID: RuleDetentionPeriod, NameVI: "Thời hạn tạm giam", NameEN: "Detention", Article: "Điều 173, 241, 278 BLTTHS", Kind: ruleKindMeasure,
 		Measure: domain.MeasureDetention, Counting: Counting{Continuous: true},
-		Length:   ByClass{domain.ClassLessSerious: m(2), domain.ClassSerious: m(3), domain.ClassVerySerious: m(4), domain.ClassParticularlySerious: m(4)},
+		Length: ByClass{domain.ClassLessSerious: m(2), domain.ClassSerious: m(3), domain.ClassVerySerious: m(4), domain.ClassParticularlySerious: m(4)},
+		Ladder: &Ladder{Step: StepExtendDetention, RequestDaysBefore: investigationRequestBefore, Article: "Điều 173(2)–(4) BLTTHS",
+			Approver: "Viện kiểm sát kiểm sát điều tra (cấp phê chuẩn theo Điều 173(3)–(4) là dữ liệu cấu hình)",
+			Each: map[domain.SeverityClass][]Length{domain.ClassLessSerious: {m(1)}, domain.ClassSerious: {m(2)}, domain.ClassVerySerious: {m(3)},
+				domain.ClassParticularlySerious: {m(4), m(4)}}},
 		WarnDays: 10, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
 }
 

@@ -22,6 +22,8 @@ const (
 	StepSplit                  domain.Step = "split_case"
 	StepExtendProsecution      domain.Step = "extend_prosecution"
 	StepIndict                 domain.Step = "indict"
+	StepDeliverIndictment      domain.Step = "deliver_indictment"
+	StepSendFileToCourt        domain.Step = "send_file_to_court"
 	StepReturnByProcuracy      domain.Step = "return_for_supplementary"
 	StepConcludeSupplementary  domain.Step = "conclude_supplementary"
 	StepResubmitToCourt        domain.Step = "resubmit_to_court"
@@ -164,7 +166,7 @@ var Transitions = []Transition{
 	// Crime report resolution (giải quyết nguồn tin, Điều 145–150).
 	{Step: StepExtendReport, Subject: domain.SubjectCase, NameVI: "Gia hạn thời hạn giải quyết nguồn tin", NameEN: "Extend the report resolution period",
 		From: st(domain.StageReportResolution), Doc: DocReportExtension, Issuers: vks, Article: "Điều 147(2) BLTTHS", Roles: leaders,
-		Guards: []GuardID{GuardReportExtensionOnce}},
+		Guards: []GuardID{GuardReportExtensionOnce, GuardReportNotExpired}},
 	{Step: StepInstituteCase, Subject: domain.SubjectCase, NameVI: "Khởi tố vụ án", NameEN: "Institute the case",
 		From: st(domain.StageReportResolution), To: State(domain.StageInstitution), Doc: DocCaseInstitution, Issuers: cqdtVKS,
 		Article: "Điều 153, 154 BLTTHS", Roles: recorders, Effect: EffectBecomeCase},
@@ -192,7 +194,7 @@ var Transitions = []Transition{
 	// Investigation under the procuracy's supervision (điều tra, kiểm sát điều tra).
 	{Step: StepExtendInvestigation, Subject: domain.SubjectCase, NameVI: "Gia hạn thời hạn điều tra", NameEN: "Extend the investigation period",
 		From: st(domain.StageInvestigation), Doc: DocInvestigationExt, Issuers: vks, Article: "Điều 172 BLTTHS", Roles: leaders,
-		Guards: []GuardID{GuardClassKnown, GuardInvestigationLadder}},
+		Guards: []GuardID{GuardClassKnown, GuardInvestigationLadder, GuardInvestigationNotExpired}},
 	{Step: StepSuspendInvestigation, Subject: domain.SubjectCase, NameVI: "Tạm đình chỉ điều tra", NameEN: "Suspend the investigation",
 		From: st(domain.StageInvestigation), To: State(domain.StageInvestigationSusp), Doc: DocInvestigationSusp, Issuers: cqdt,
 		Article: "Điều 229 BLTTHS", Roles: recorders},
@@ -219,10 +221,16 @@ var Transitions = []Transition{
 	// Prosecution (truy tố).
 	{Step: StepExtendProsecution, Subject: domain.SubjectCase, NameVI: "Gia hạn thời hạn quyết định việc truy tố", NameEN: "Extend the prosecution period",
 		From: st(domain.StageProsecution), Doc: DocProsecutionExt, Issuers: vks, Article: "Điều 240(1) BLTTHS", Roles: leaders,
-		Guards: []GuardID{GuardProsecutionExtensionOnce}},
+		Guards: []GuardID{GuardProsecutionExtensionOnce, GuardProsecutionNotExpired}},
 	{Step: StepIndict, Subject: domain.SubjectCase, NameVI: "Truy tố bị can trước Tòa án (cáo trạng)", NameEN: "Indict",
 		From: st(domain.StageProsecution), To: State(domain.StageFirstInstance), Doc: DocIndictment, Issuers: vks, Article: "Điều 243 BLTTHS",
 		Roles: leaders, Guards: []GuardID{GuardInvestigationConcluded, GuardHasActiveAccused}},
+	// The indictment's delivery and the file's dispatch do not move the case: they are recorded
+	// so that the 3-day limits of Điều 240(2)–(3) and 244 can be seen to be kept.
+	{Step: StepDeliverIndictment, Subject: domain.SubjectCase, NameVI: "Giao bản cáo trạng cho bị can", NameEN: "Deliver the indictment to the accused",
+		From: st(domain.StageFirstInstance), Doc: DocIndictmentDelivery, Issuers: vks, Article: "Điều 240(2)–(3) BLTTHS", Roles: recorders},
+	{Step: StepSendFileToCourt, Subject: domain.SubjectCase, NameVI: "Chuyển hồ sơ vụ án và bản cáo trạng đến Tòa án", NameEN: "Send the file and the indictment to the court",
+		From: st(domain.StageFirstInstance), Doc: DocFileToCourt, Issuers: vks, Article: "Điều 244 BLTTHS", Roles: recorders},
 	{Step: StepReturnByProcuracy, Subject: domain.SubjectCase, NameVI: "Trả hồ sơ để điều tra bổ sung", NameEN: "Return the file for supplementary investigation",
 		From: st(domain.StageProsecution), To: State(domain.StageSupplementary), Doc: DocReturnSupplementary, Issuers: vks,
 		Article: "Điều 174(2), 245 BLTTHS", Roles: leaders, Guards: []GuardID{GuardProcuracyReturns}},

@@ -139,6 +139,16 @@ func permissive(s domain.Stage) *CaseState {
 
 func ptr[T any](v T) *T { return &v }
 
+// withCalendar gives a permissive case the legal calendar and a fresh history: registered on
+// day0 as kind, with no decision yet, so that its first period runs from day0.
+func withCalendar(cs *CaseState, kind domain.CaseKind) {
+	cs.Calendar = NewCalendar(DefaultCalendarDays(), true)
+	cs.RegisteredAs, cs.Decisions = kind, nil
+}
+
+// tenOn is 10:00 on a Vietnamese calendar day.
+func tenOn(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 10, 0, 0, 0, domain.ICT) }
+
 // requestFor builds a request that satisfies a step's non-history guards.
 func requestFor(tr Transition, cs *CaseState) Request {
 	r := Request{Step: tr.Step, Issuer: tr.Issuers[0], IssuedOn: now, EffectiveOn: now, TargetUnitID: 99,
@@ -402,6 +412,42 @@ func TestGuards(t *testing.T) {
 		{"split nobody", func(cs *CaseState, r *Request) { r.AccusedIDs = nil }, domain.StageInvestigation, StepSplit, GuardSplitAccused},
 		{"split a stranger", func(cs *CaseState, r *Request) { r.AccusedIDs = []string{"zz"} }, domain.StageInvestigation, StepSplit, GuardSplitAccused},
 		{"detention extension of a custody order", func(cs *CaseState, r *Request) { r.MeasureID = "m1" }, domain.StageInvestigation, StepExtendDetention, GuardExtendsKind},
+		// Art. 172(2): an ÍNT case registered on 02/03/2026 has 2 months: 02/05/2026 is a Saturday,
+		// so the last day rolls to Monday 04/05/2026. An extension that day passes; the next is refused.
+		{"Art. 172 investigation extension on the last day", func(cs *CaseState, r *Request) {
+			withCalendar(cs, domain.KindCase)
+			r.IssuedOn, r.EffectiveOn = tenOn(2026, 5, 4), tenOn(2026, 5, 4)
+		}, domain.StageInvestigation, StepExtendInvestigation, ""},
+		{"Art. 172 investigation extension after expiry", func(cs *CaseState, r *Request) {
+			withCalendar(cs, domain.KindCase)
+			r.IssuedOn, r.EffectiveOn = tenOn(2026, 5, 5), tenOn(2026, 5, 5)
+		}, domain.StageInvestigation, StepExtendInvestigation, GuardInvestigationNotExpired},
+		{"investigation extension without a calendar is not judged", func(cs *CaseState, r *Request) {
+			withCalendar(cs, domain.KindCase)
+			cs.Calendar = nil
+		}, domain.StageInvestigation, StepExtendInvestigation, ""},
+		// Art. 147(2): a report received on 02/03/2026 has 20 days: 22/03/2026 is a Sunday, so the
+		// last day is Monday 23/03/2026.
+		{"Art. 147(2) report extension on the last day", func(cs *CaseState, r *Request) {
+			withCalendar(cs, domain.KindReport)
+			r.IssuedOn, r.EffectiveOn = tenOn(2026, 3, 23), tenOn(2026, 3, 23)
+		}, domain.StageReportResolution, StepExtendReport, ""},
+		{"Art. 147(2) report extension after expiry", func(cs *CaseState, r *Request) {
+			withCalendar(cs, domain.KindReport)
+			r.IssuedOn, r.EffectiveOn = tenOn(2026, 3, 24), tenOn(2026, 3, 24)
+		}, domain.StageReportResolution, StepExtendReport, GuardReportNotExpired},
+		// Art. 240(1): the file and conclusion received on 02/03/2026 give an ÍNT case 20 days, to
+		// Sunday 22/03/2026 (the prosecution period does not roll over).
+		{"Art. 240(1) prosecution extension on the last day", func(cs *CaseState, r *Request) {
+			cs.Calendar = NewCalendar(DefaultCalendarDays(), true)
+			cs.Decisions[0].EffectiveOn = day0
+			r.IssuedOn, r.EffectiveOn = tenOn(2026, 3, 22), tenOn(2026, 3, 22)
+		}, domain.StageProsecution, StepExtendProsecution, ""},
+		{"Art. 240(1) prosecution extension after expiry", func(cs *CaseState, r *Request) {
+			cs.Calendar = NewCalendar(DefaultCalendarDays(), true)
+			cs.Decisions[0].EffectiveOn = day0
+			r.IssuedOn, r.EffectiveOn = tenOn(2026, 3, 23), tenOn(2026, 3, 23)
+		}, domain.StageProsecution, StepExtendProsecution, GuardProsecutionNotExpired},
 	}
 	// Every guard of the table is shown refusing at least once.
 	refused := map[GuardID]bool{}

@@ -49,6 +49,8 @@ type benchEnv struct {
 	caseIDs  []string
 	total    int64 // cases in scope
 	generate time.Duration
+	store    *repository.Store
+	svc      *service.Services
 }
 
 var (
@@ -100,7 +102,7 @@ func build(ctx context.Context) (*benchEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &benchEnv{handler: srv.Handler()}
+	e := &benchEnv{handler: srv.Handler(), store: store, svc: svc}
 	if e.pool, err = pgxpool.New(ctx, url); err != nil {
 		return nil, err
 	}

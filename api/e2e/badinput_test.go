@@ -132,6 +132,8 @@ func (f *fixture) bodyRoutes() map[string]bodyRoute {
 			invalid: map[string]any{"version": f.caseVer, "received_at": future}, invalidField: "received_at", invalidRule: "not_future"},
 		"POST " + v1 + "/cases/:id/assignments": {user: "hnkv1.vientruong", path: v1 + "/cases/" + f.caseID + "/assignments", typeField: "version", typeBody: `{"version":"2"}`,
 			invalid: map[string]any{"version": f.caseVer, "user_id": f.ksv1, "role": "boss"}, invalidField: "role", invalidRule: "enum"},
+		"POST " + v1 + "/me/notifications/read": {user: "hnkv1.thuky", path: v1 + "/me/notifications/read", typeField: "ids", typeBody: `{"ids":"1"}`,
+			invalid: map[string]any{"ids": []int{}}, invalidField: "ids", invalidRule: "required"},
 		// 2026-01-12 is a Monday: a make-up working day there breaks Điều 111 BLLĐ.
 		"PUT " + v1 + "/calendar/:date": {user: "admin", path: v1 + "/calendar/2026-01-12", typeField: "confirmed",
 			typeBody: `{"name_vi":"Ngày nghỉ","kind":"statutory","confirmed":"yes"}`,

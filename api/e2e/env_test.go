@@ -75,6 +75,7 @@ type env struct {
 	server *api.Server
 	srv    *httptest.Server
 	units  map[string]domain.Unit
+	svc    *service.Services
 }
 
 func newEnv(t *testing.T, opts ...envOption) *env {
@@ -119,7 +120,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		Ready: func(ctx context.Context) error { return store.Ping(ctx) }, MaxBody: o.maxBody, Version: "e2e", Now: clock.Now})
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
-	return &env{t: t, db: store.SQL(), store: store, clock: clock, key: key, jwt: jwt, server: server, srv: srv, units: units}
+	return &env{t: t, db: store.SQL(), store: store, clock: clock, key: key, jwt: jwt, server: server, srv: srv, units: units, svc: svc}
 }
 
 // response is a finished HTTP exchange.

@@ -74,7 +74,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		}
 	}
 	if a.Services, err = service.NewServices(store, service.Config{Auth: authCfg, Policy: a.policy, Tokens: tokens, Hasher: a.Hasher,
-		Clock: clock, Catalog: catalog, MakeUpSaturdaysOff: !cfg.MakeUpSaturdaysWork}); err != nil {
+		Clock: clock, Catalog: catalog, MakeUpSaturdaysOff: !cfg.MakeUpSaturdaysWork, Log: log}); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -120,6 +120,17 @@ func (a *App) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	a.log.Info("serving", "addr", a.cfg.Addr, "version", version)
+	// The deadline monitor runs beside the server until shutdown; several instances may run it.
+	mctx, stopMonitor := context.WithCancel(ctx)
+	monitorDone := make(chan struct{})
+	go func() {
+		defer close(monitorDone)
+		if a.cfg.MonitorInterval > 0 {
+			a.log.Info("deadline monitor", "interval", a.cfg.MonitorInterval)
+			a.Monitor.Run(mctx, a.cfg.MonitorInterval)
+		}
+	}()
+	defer func() { stopMonitor(); <-monitorDone }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)

@@ -28,9 +28,12 @@ type Config struct {
 	DBMaxConns     int           // KIEMSAT_DB_MAX_CONNS (default 20)
 	MigrateOnStart bool          // KIEMSAT_MIGRATE_ON_START (default true)
 	PolicyReload   time.Duration // KIEMSAT_POLICY_RELOAD (default 10s)
-	LogLevel       slog.Level    // KIEMSAT_LOG_LEVEL: debug, info, warn, error (default info)
-	TrustedProxies []string      // KIEMSAT_TRUSTED_PROXIES: comma-separated proxy addresses whose X-Forwarded-For is believed
-	MaxBodyBytes   int64         // KIEMSAT_MAX_BODY_BYTES (default 1 MiB)
+	// MonitorInterval is how often the deadline monitor moves stored clocks and delivers the
+	// outbox; 0 turns it off in this process (another instance runs it).
+	MonitorInterval time.Duration // KIEMSAT_MONITOR_INTERVAL (default 1m; 0 = off)
+	LogLevel        slog.Level    // KIEMSAT_LOG_LEVEL: debug, info, warn, error (default info)
+	TrustedProxies  []string      // KIEMSAT_TRUSTED_PROXIES: comma-separated proxy addresses whose X-Forwarded-For is believed
+	MaxBodyBytes    int64         // KIEMSAT_MAX_BODY_BYTES (default 1 MiB)
 	// MakeUpSaturdaysWork counts a Saturday declared a working day (làm bù) as a working day for
 	// procedural limits, as it is for the civil service.
 	MakeUpSaturdaysWork bool // KIEMSAT_MAKEUP_SATURDAY_WORKING (default true)
@@ -82,6 +85,9 @@ func loadConfig(needKey bool, keyDir string) (Config, error) {
 	c.AccessTTL = dur("KIEMSAT_ACCESS_TTL", "15m", time.Minute, time.Hour)
 	c.RefreshTTL = dur("KIEMSAT_REFRESH_TTL", "12h", 10*time.Minute, 30*24*time.Hour)
 	c.PolicyReload = dur("KIEMSAT_POLICY_RELOAD", "10s", time.Second, time.Hour)
+	if v := env("KIEMSAT_MONITOR_INTERVAL", "1m"); v != "0" {
+		c.MonitorInterval = dur("KIEMSAT_MONITOR_INTERVAL", "1m", time.Second, 24*time.Hour)
+	}
 	c.DBMaxConns = int(integer("KIEMSAT_DB_MAX_CONNS", 20, 2, 500))
 	c.MaxBodyBytes = integer("KIEMSAT_MAX_BODY_BYTES", 1<<20, 1<<10, 64<<20)
 	c.MigrateOnStart = boolean("KIEMSAT_MIGRATE_ON_START", true)

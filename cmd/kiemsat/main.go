@@ -27,6 +27,10 @@ commands:
   create-user   create a user with a role, e.g. the first system administrator
   gen           generate N synthetic cases for benchmarks (COPY, with a progress bar)
   load          measure GET /api/v1/cases latency under concurrent clients
+  monitor       run the deadline monitor once (or --every 1m) without serving: clocks due soon and
+                missed, violations, notifications
+  recompute-clocks
+                recompute the stored clocks of every case (after an upgrade or a change of rules)
   verify-audit  re-hash the whole audit log and report the first row that does not match
   with-db       run a command with TEST_DATABASE_URL set (what 'make test' uses)
   version       print the version
@@ -71,6 +75,10 @@ func run(ctx context.Context, args []string) error {
 		return runLoad(ctx, rest)
 	case "verify-audit":
 		return runVerifyAudit(ctx, rest)
+	case "monitor":
+		return runMonitor(ctx, rest)
+	case "recompute-clocks":
+		return runRecomputeClocks(ctx, rest)
 	case "with-db":
 		return runWithDB(ctx, rest)
 	case "version":

@@ -92,6 +92,37 @@ func TestDemoCoversEveryStage(t *testing.T) {
 	if n := count(`SELECT count(*) FROM case_unit_history`); n != 1 {
 		t.Errorf("%d transfers in the demo, want 1", n)
 	}
+	// Every case has its clocks stored, and the demo keeps the law: no violation is in force
+	// (a limit recorded as missed on the way, then kept by the next decision, is withdrawn).
+	if n := count(`SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id)`); n != 0 {
+		t.Errorf("%d demo cases without stored clocks", n)
+	}
+	missed, err := db.QueryContext(ctx, `SELECT c.number, k.rule, k.latest_last_day::text FROM case_clocks k JOIN cases c ON c.id = k.case_id
+		WHERE k.status IN ('missed', 'met_late') ORDER BY 1, 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for missed.Next() {
+		var number, rule, last string
+		if err := missed.Scan(&number, &rule, &last); err != nil {
+			t.Fatal(err)
+		}
+		t.Errorf("demo case %s: %s ran out on %s", number, rule, last)
+	}
+	inForce, err := db.QueryContext(ctx, `SELECT c.number, v.rule, v.due_at::text, COALESCE(v.met_at::text, ''), k.status FROM violations v
+		JOIN cases c ON c.id = v.case_id LEFT JOIN case_clocks k ON k.case_id = v.case_id AND k.clock_key = v.clock_key
+		WHERE v.withdrawn_at IS NULL ORDER BY 1, 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for inForce.Next() {
+		var number, rule, due, met string
+		var status *string
+		if err := inForce.Scan(&number, &rule, &due, &met, &status); err != nil {
+			t.Fatal(err)
+		}
+		t.Errorf("demo case %s: violation of %s due %s (met %q), clock now %v", number, rule, due, met, deref(status))
+	}
 	// Seeding again added no case and no decision.
 	if n := count(`SELECT count(*) FROM cases`); n != 21 {
 		t.Errorf("%d demo cases, want 21", n)
@@ -99,4 +130,11 @@ func TestDemoCoversEveryStage(t *testing.T) {
 	if n := count(`SELECT count(DISTINCT case_id) FROM case_decisions`); n < 16 {
 		t.Errorf("only %d demo cases have decisions", n)
 	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "gone"
+	}
+	return *s
 }

@@ -169,6 +169,10 @@ func (r *storyRun) toProsecution(ksv, chief, name, cccd string, birth time.Time,
 func (r *storyRun) toTrial(ksv, chief, name string, indictDay, trialDay int) {
 	r.step(chief, indictDay, workflow.StepIndict, domain.IssuerProcuracy, "30/CT-VKS")
 	r.release(chief, name, indictDay, domain.IssuerProcuracy, "Bị can thành khẩn khai báo, có nơi cư trú rõ ràng: thay thế biện pháp tạm giam")
+	// The indictment is delivered to the accused and the file sent to the court within the
+	// 3 days of Điều 240(2)–(3) and 244.
+	r.step(ksv, indictDay+1, workflow.StepDeliverIndictment, domain.IssuerProcuracy, "30/CT-VKS-GBCT")
+	r.step(ksv, indictDay+2, workflow.StepSendFileToCourt, domain.IssuerProcuracy, "30/CT-VKS-CHS")
 	r.step(ksv, trialDay, workflow.StepBringToTrial, domain.IssuerCourt, "55/QĐXXST-HS")
 }
 

@@ -1,0 +1,143 @@
+package bench_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"kiemsat/service"
+	"kiemsat/workflow"
+)
+
+// errRollback ends a benchmark's transaction without keeping what it did.
+var errRollback = errors.New("rollback")
+
+// busiestCase is the case with the most decisions: the worst recompute of a single case.
+func busiestCase(b *testing.B, e *benchEnv) string {
+	b.Helper()
+	var id string
+	if err := e.pool.QueryRow(context.Background(), `SELECT case_id::text FROM case_decisions GROUP BY case_id ORDER BY count(*) DESC, case_id LIMIT 1`).Scan(&id); err != nil {
+		b.Fatal(err)
+	}
+	return id
+}
+
+// BenchmarkRecomputeCaseClocks recomputes and stores the clocks of the busiest case, as every
+// decision does in its transaction: lock, load the case, its accused and decisions, read the
+// calendar, run the engine, lock and upsert the stored clocks. Target: ≤ 5 ms.
+func BenchmarkRecomputeCaseClocks(b *testing.B) {
+	e := setup(b)
+	id := busiestCase(b, e)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := e.svc.Procedure.RecomputeCases(ctx, []string{id}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkClocksEngineOnly is the engine's share of a recompute: workflow.Clocks over the same
+// case, in memory.
+func BenchmarkClocksEngineOnly(b *testing.B) {
+	e := setup(b)
+	id := busiestCase(b, e)
+	ctx := context.Background()
+	cs, err := e.store.GetCase(ctx, id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	accused, err := e.store.ListAccused(ctx, id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	decisions, err := e.store.ListDecisions(ctx, id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := service.CaseStateOf(cs, accused, decisions, workflow.DefaultPenalCatalog())
+	cal := workflow.NewCalendar(workflow.DefaultCalendarDays(), true)
+	now := time.Now()
+	if len(workflow.Clocks(st, cal, now)) == 0 {
+		b.Fatal("no clocks")
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		workflow.Clocks(st, cal, now)
+	}
+}
+
+// sweepAt runs one full monitor sweep at t inside a transaction that is rolled back, so every
+// iteration finds the same clocks to move.
+func sweepAt(b *testing.B, e *benchEnv, t time.Time) (moved int64) {
+	err := e.store.WithinTx(context.Background(), func(ctx context.Context) error {
+		res, err := e.svc.Monitor.Sweep(ctx, t)
+		if err != nil {
+			return err
+		}
+		moved = res.DueSoon + res.Missed + res.Lapsed
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) {
+		b.Fatal(err)
+	}
+	return moved
+}
+
+func benchmarkSweep(b *testing.B, ahead time.Duration) {
+	e := setup(b)
+	t := time.Now().Add(ahead)
+	moved := sweepAt(b, e, t)
+	var open int64
+	if err := e.pool.QueryRow(context.Background(), `SELECT count(*) FROM case_clocks WHERE status IN ('running', 'due_soon')`).Scan(&open); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		sweepAt(b, e, t)
+	}
+	b.ReportMetric(float64(moved), "clocks_moved")
+	b.ReportMetric(float64(open), "open_clocks")
+}
+
+// BenchmarkMonitorSweepDay is the monitor's sweep a day ahead: what a day of passing time does
+// to every open clock of the generated cases (warnings and misses, with their violations and
+// outbox events), rolled back after each iteration.
+func BenchmarkMonitorSweepDay(b *testing.B) { benchmarkSweep(b, 24*time.Hour) }
+
+// BenchmarkMonitorSweepMonth is the same a month ahead: many more clocks move.
+func BenchmarkMonitorSweepMonth(b *testing.B) { benchmarkSweep(b, 30*24*time.Hour) }
+
+// BenchmarkCountOpenClocksRawPGX is the baseline of the sweeps: a plain count of the open clocks
+// the sweep looks at, through pgx.
+func BenchmarkCountOpenClocksRawPGX(b *testing.B) {
+	e := setup(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		var n int64
+		if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM case_clocks WHERE status IN ('running', 'due_soon')`).Scan(&n); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkListDeadlinesAPI is GET /api/v1/deadlines?limit=50 as the Hà Nội chief: the most
+// urgent open clocks of the whole provincial subtree from the stored table.
+func BenchmarkListDeadlinesAPI(b *testing.B) {
+	e := setup(b)
+	if rec := e.get("/api/v1/deadlines?limit=50"); rec.Code != http.StatusOK {
+		b.Fatalf("deadlines: HTTP %d %.300s", rec.Code, rec.Body.String())
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if rec := e.get("/api/v1/deadlines?limit=50"); rec.Code != http.StatusOK {
+			b.Fatalf("deadlines: HTTP %d", rec.Code)
+		}
+	}
+}
