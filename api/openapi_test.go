@@ -258,6 +258,7 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"ApprovalInput":          approvalInputJSON{},
 		"CalendarDayInput":       calendarDayInputJSON{},
 		"ReadNotificationsInput": readNotificationsJSON{},
+		"AuthorityInput":         authorityInputJSON{},
 	}
 	for name, v := range cases {
 		sr := doc.Components.Schemas[name]
@@ -297,6 +298,7 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"POST /api/v1/decisions/{id}/approval": "ApprovalInput",
 		"PUT /api/v1/calendar/{date}":          "CalendarDayInput",
 		"POST /api/v1/me/notifications/read":   "ReadNotificationsInput",
+		"PUT /api/v1/authorities":              "AuthorityInput",
 	}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -436,6 +438,7 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"ClockListItem":      clockListItemJSON{},
 		"Violation":          violationJSON{},
 		"Notification":       notificationJSON{},
+		"Authority":          authorityJSON{},
 		"RuleCounting":       countingJSON{},
 		"RuleLadder":         ladderJSON{},
 		"Rule":               ruleJSON{},

@@ -180,6 +180,9 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Path: v1 + "/calendar", Rule: RuleAuthenticated, handler: s.listCalendar},
 		{Method: "PUT", Path: v1 + "/calendar/:date", Rule: Rule(domain.ActCalendarManage), handler: s.putCalendarDay},
 		{Method: "DELETE", Path: v1 + "/calendar/:date", Rule: Rule(domain.ActCalendarManage), handler: s.deleteCalendarDay},
+		{Method: "GET", Path: v1 + "/authorities", Rule: RuleAuthenticated, handler: s.listAuthorities},
+		{Method: "PUT", Path: v1 + "/authorities", Rule: Rule(domain.ActAuthorityManage), handler: s.putAuthority},
+		{Method: "DELETE", Path: v1 + "/authorities/:id", Rule: Rule(domain.ActAuthorityManage), handler: s.deleteAuthority},
 
 		{Method: "GET", Path: v1 + "/audit", Rule: Rule(domain.ActAuditRead), handler: s.listAudit},
 	}

@@ -21,11 +21,14 @@ const (
 	// ActCalendarManage edits the legal calendar (lịch nghỉ lễ, Tết) the deadline engine counts
 	// by. The calendar is national, so the grant's unit does not matter: any reach will do.
 	ActCalendarManage Action = "calendar.manage"
+	// ActAuthorityManage edits the authorities table (thẩm quyền theo cấp): which procuracy levels
+	// grant extensions and approve decisions. National, like the calendar.
+	ActAuthorityManage Action = "authority.manage"
 )
 
 // Actions lists every action, for documentation and the authorization matrix test.
 var Actions = []Action{ActCaseCreate, ActCaseRead, ActCaseUpdate, ActCaseAssign, ActCaseReadSecret, ActCaseDecide, ActCaseApprove,
-	ActUnitManage, ActUserRead, ActUserManage, ActGrantManage, ActAuditRead, ActCalendarManage}
+	ActUnitManage, ActUserRead, ActUserManage, ActGrantManage, ActAuditRead, ActCalendarManage, ActAuthorityManage}
 
 // ScopeKind says how far a permission reaches from the unit of the grant.
 type ScopeKind string

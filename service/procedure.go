@@ -26,6 +26,8 @@ type Procedure struct {
 	catalog  *workflow.PenalCatalog
 	calendar *LegalCalendar
 	clocks   ClockStore
+	// authorities, when set, give the levels that grant and approve (nil: the transition table's).
+	authorities *Authorities
 }
 
 // NewProcedure wires the lifecycle use cases. catalog is the Penal Code catalog charges are
@@ -205,6 +207,11 @@ func (s *Procedure) load(ctx context.Context, caseID string, lock bool) (*caseCo
 	// asked for after the period ran out) and counts the clocks recomputed after the step.
 	if st.Calendar, err = s.calendar.Calendar(ctx); err != nil {
 		return nil, err
+	}
+	if s.authorities != nil {
+		if st.Authorities, err = s.authorities.Table(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return &caseContext{cs: cs, state: st}, nil
 }

@@ -18,6 +18,7 @@ type Stores interface {
 	AuditStore
 	ProcedureStore
 	CalendarStore
+	AuthorityStore
 	ClockStore
 	MonitorStore
 	OutboxStore
@@ -34,6 +35,8 @@ type Services struct {
 	Audit     *AuditLog
 	Procedure *Procedure
 	Calendar  *LegalCalendar
+	// Authorities are who may grant and approve what, by procuracy level.
+	Authorities *Authorities
 	// Notifications are each user's in-app messages; Monitor moves stored clocks as time passes
 	// and delivers the outbox. The binary runs the monitor on a timer; tests call it directly.
 	Notifications *Notifications
@@ -68,7 +71,9 @@ func NewServices(st Stores, c Config) (*Services, error) {
 		return nil, err
 	}
 	calendar := NewLegalCalendar(st, st, authz, st, c.Clock, !c.MakeUpSaturdaysOff)
+	authorities := NewAuthorities(st, st, authz, st, c.Clock)
 	procedure := NewProcedure(st, st, st, st, authz, st, c.Clock, c.Catalog, calendar, st)
+	procedure.authorities = authorities
 	calendar.onChange = procedure.recomputeAround
 	cases := NewCases(st, st, st, st, authz, st, c.Clock)
 	cases.recompute = procedure.recomputeClocks
@@ -80,6 +85,7 @@ func NewServices(st Stores, c Config) (*Services, error) {
 		Audit:         NewAuditLog(st, authz, st, c.Clock),
 		Procedure:     procedure,
 		Calendar:      calendar,
+		Authorities:   authorities,
 		Notifications: NewNotifications(st, c.Clock),
 		Monitor:       NewMonitor(st, st, st, c.Clock, c.Log, InAppChannel{Store: st}),
 	}, nil

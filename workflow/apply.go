@@ -32,6 +32,11 @@ type CaseState struct {
 	// "no extension once the period has run out". Nil skips those checks: the service sets it
 	// when it judges a step.
 	Calendar *Calendar
+	// Authorities, when set, give the procuracy levels that may record or approve a step (by
+	// extension number and class where they differ); nil judges by the transition table alone.
+	Authorities *Authorities
+	// inForce caches the decisions in force while Clocks runs over every rule.
+	inForce []domain.Decision
 }
 
 // AccusedByID finds an accused of the case.
@@ -147,7 +152,8 @@ func Apply(cs *CaseState, req Request, actor Actor, now time.Time) (Result, erro
 	}
 	res := Result{Transition: t, From: cs.Stage, To: cs.Stage, AccusedTo: map[string]domain.AccusedStatus{}, MeasureTo: map[string]domain.MeasureStatus{}}
 	// Who may record comes first: a caller who may not take the step learns nothing about why
-	// else it would fail.
+	// else it would fail. The levels come from the authorities table where a row applies.
+	t = cs.withRecordAuthority(t, req)
 	if err := checkActor(t, actor); err != nil {
 		return res, err
 	}
@@ -277,7 +283,7 @@ func Decide(cs *CaseState, pending domain.Decision, outcome domain.Outcome, acto
 	case day.Before(domain.DateOf(pending.IssuedOn)):
 		return res, invalid("issued_on", "date_order", t.Approval.Article, "ngày phê chuẩn không được trước ngày của quyết định được phê chuẩn")
 	}
-	if err := checkApprover(t, actor); err != nil {
+	if err := checkApprover(cs.withApproveAuthority(t, pending), actor); err != nil {
 		return res, err
 	}
 	res.Status = domain.DecisionEffective

@@ -70,6 +70,11 @@ type Clock struct {
 // applied from each clock's start, so a heavier or lighter charge recomputes the limit with the
 // time already used (TTLT 04/2018 Art. 14).
 func Clocks(cs *CaseState, cal *Calendar, now time.Time) []Clock {
+	// The decisions in force are picked once for every rule, on a copy: the caller's state is
+	// left as it was.
+	st := *cs
+	st.inForce = events(cs)
+	cs = &st
 	var out []Clock
 	for _, r := range Rules {
 		switch r.Kind {
@@ -118,7 +123,10 @@ func SortByUrgency(clocks []Clock) {
 // events are the decisions that count for clocks, in recording order: in force (corrections
 // stand for the decisions they supersede, with their corrected dates).
 func events(cs *CaseState) []domain.Decision {
-	var out []domain.Decision
+	if cs.inForce != nil {
+		return cs.inForce
+	}
+	out := []domain.Decision{}
 	for _, d := range cs.Decisions {
 		if inForce(d, false) {
 			out = append(out, d)

@@ -132,6 +132,8 @@ func (f *fixture) bodyRoutes() map[string]bodyRoute {
 			invalid: map[string]any{"version": f.caseVer, "received_at": future}, invalidField: "received_at", invalidRule: "not_future"},
 		"POST " + v1 + "/cases/:id/assignments": {user: "hnkv1.vientruong", path: v1 + "/cases/" + f.caseID + "/assignments", typeField: "version", typeBody: `{"version":"2"}`,
 			invalid: map[string]any{"version": f.caseVer, "user_id": f.ksv1, "role": "boss"}, invalidField: "role", invalidRule: "enum"},
+		"PUT " + v1 + "/authorities": {user: "admin", path: v1 + "/authorities", typeField: "rung", typeBody: `{"step":"extend_investigation","power":"record","rung":"3"}`,
+			invalid: map[string]any{"step": "extend_investigation", "power": "record", "rung": 11}, invalidField: "rung", invalidRule: "range"},
 		"POST " + v1 + "/me/notifications/read": {user: "hnkv1.thuky", path: v1 + "/me/notifications/read", typeField: "ids", typeBody: `{"ids":"1"}`,
 			invalid: map[string]any{"ids": []int{}}, invalidField: "ids", invalidRule: "required"},
 		// 2026-01-12 is a Monday: a make-up working day there breaks Điều 111 BLLĐ.

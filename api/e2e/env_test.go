@@ -108,6 +108,11 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The binary seeds the authorities table on migrate; so does the test, before the demo is
+	// recorded under it.
+	if _, err := store.SyncAuthorities(ctx, workflow.DefaultAuthorities()); err != nil {
+		t.Fatal(err)
+	}
 	units, err := seed.Demo(ctx, seed.DepsOf(store, svc, hasher, clock), demoPassword, false)
 	if err != nil {
 		t.Fatal(err)

@@ -72,6 +72,11 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			a.Close()
 			return nil, fmt.Errorf("legal calendar: %w", err)
 		}
+		// So is the authorities table: shipped rows the table lacks are added, edits stay.
+		if _, err := store.SyncAuthorities(ctx, workflow.DefaultAuthorities()); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("authorities: %w", err)
+		}
 	}
 	if a.Services, err = service.NewServices(store, service.Config{Auth: authCfg, Policy: a.policy, Tokens: tokens, Hasher: a.Hasher,
 		Clock: clock, Catalog: catalog, MakeUpSaturdaysOff: !cfg.MakeUpSaturdaysWork, Log: log}); err != nil {

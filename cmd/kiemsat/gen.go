@@ -5,16 +5,20 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/schollz/progressbar/v3"
 
+	"kiemsat/domain"
 	"kiemsat/repository/gen"
 	"kiemsat/service"
 )
 
-// runGen fills the registry with synthetic cases for benchmarks: kiemsat gen --cases N.
+// runGen fills the registry with synthetic cases for benchmarks: kiemsat gen --cases N. The cases
+// come with their lifecycle (decisions, accused, charges, measures) and their stored clocks, so
+// that the deadline monitor and the dashboards can be measured at full size.
 func runGen(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	cases := fs.Int("cases", 0, "number of cases to generate (required)")
@@ -54,8 +58,21 @@ func runGen(ctx context.Context, args []string) error {
 		return err
 	}
 	secs := res.Elapsed.Seconds()
-	rows := res.Cases + res.Parties + res.Assignments
-	fmt.Printf("generated %d cases, %d parties, %d lead assignments in %s (%.0f cases/s, %.0f rows/s); statistics updated\n",
-		res.Cases, res.Parties, res.Assignments, res.Elapsed.Round(time.Millisecond), float64(res.Cases)/secs, float64(rows)/secs)
+	rows := res.Rows()
+	fmt.Printf("generated %d cases, %d parties, %d lead assignments, %d decisions, %d accused, %d charges, %d measures, %d clocks, %d violations\n",
+		res.Cases, res.Parties, res.Assignments, res.Decisions, res.Accused, res.Charges, res.Measures, res.Clocks, res.Violations)
+	fmt.Printf("in %s (%.0f cases/s, %.0f rows/s); statistics updated\n", res.Elapsed.Round(time.Millisecond), float64(res.Cases)/secs, float64(rows)/secs)
+	var stages []string
+	for _, st := range domain.Stages {
+		if n := res.Stages[st]; n > 0 {
+			stages = append(stages, fmt.Sprintf("%s %d", st, n))
+		}
+	}
+	fmt.Printf("stages: %s\n", strings.Join(stages, ", "))
+	if res.Refused > 0 {
+		// The generator plans histories the transition table should accept; a refusal means the
+		// two disagree, and the cases concerned stop at the last step the table allowed.
+		fmt.Fprintf(os.Stderr, "gen: warning: the transition table refused part of the history of %d cases; the first: %v\n", res.Refused, res.FirstRefusal)
+	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -120,6 +121,7 @@ func TestGenCases(t *testing.T) {
 	kv1 := units[seed.RegionalCode("HNI", 1)]
 	prosecutor := e.addUser(t, "kv1.ksv", kv1, domain.RoleProsecutor)
 	clerkID := e.addUser(t, "kv1.thuky", kv1, domain.RoleClerk)
+	chiefID := e.addUser(t, "kv1.vientruong", kv1, domain.RoleChief)
 
 	t.Setenv("DATABASE_URL", e.url)
 	if err := runGen(ctx, []string{"--cases", "2000", "--seed", "11", "--batch", "450"}); err != nil {
@@ -132,17 +134,37 @@ func TestGenCases(t *testing.T) {
 	if n := e.count(t, `SELECT count(*) FROM (SELECT DISTINCT unit_id, year, kind, seq FROM cases) x`); n != 2000 {
 		t.Fatalf("%d distinct numbers for 2000 cases", n)
 	}
+	// A report instituted as a case is numbered in the case register and keeps its report number
+	// and its exchange code; everything else keeps the number and code it was registered with.
 	if n := e.count(t, `SELECT count(*) FROM cases c JOIN units u ON u.id = c.unit_id
 		WHERE c.number <> c.seq || '/' || c.year || '/' || CASE c.kind WHEN 'report' THEN 'TB' ELSE 'VA' END
-		   OR c.code <> u.code || '-' || c.year || '-' || CASE c.kind WHEN 'report' THEN 'TB' ELSE 'VA' END || '-' || lpad(c.seq::text, 6, '0')
-		   OR c.stage <> CASE c.kind WHEN 'report' THEN 'report_resolution' ELSE 'institution' END
+		   OR c.code <> u.code || '-' || c.year || '-' || CASE WHEN c.report_number <> '' THEN 'TB-' || lpad(split_part(c.report_number, '/', 1), 6, '0')
+		      ELSE CASE c.kind WHEN 'report' THEN 'TB' ELSE 'VA' END || '-' || lpad(c.seq::text, 6, '0') END
+		   OR (c.report_number <> '' AND (c.kind <> 'case' OR c.report_number !~ ('^[0-9]+/' || c.year || '/TB$')))
 		   OR u.level NOT IN ('provincial', 'regional')`); n != 0 {
-		t.Fatalf("%d cases with a bad number, code, stage or unit", n)
+		t.Fatalf("%d cases with a bad number, code or unit", n)
 	}
-	// Every unit, year and kind has numbers 1..n without gaps, and its counter is at n.
-	if n := e.count(t, `SELECT count(*) FROM (SELECT unit_id, year, kind, max(seq) AS mx, count(*) AS n FROM cases GROUP BY 1, 2, 3) g
+	// Every unit, year and register has numbers 1..n without gaps, and its counter is at n.
+	if n := e.count(t, `SELECT count(*) FROM (SELECT unit_id, year, kind, max(seq) AS mx, count(DISTINCT seq) AS n FROM `+genRegister+` GROUP BY 1, 2, 3) g
 		LEFT JOIN case_counters cc USING (unit_id, year, kind) WHERE cc.last IS NULL OR cc.last < g.mx OR g.mx <> g.n`); n != 0 {
 		t.Fatalf("%d unit/year/kind groups whose counter is behind or whose numbers have gaps", n)
+	}
+	// The stage is where the last decision led, or where registration put the record.
+	if n := e.count(t, `SELECT count(*) FROM cases c LEFT JOIN LATERAL (SELECT d.to_stage, d.seq FROM case_decisions d WHERE d.case_id = c.id
+		ORDER BY d.seq DESC LIMIT 1) last ON true
+		WHERE c.stage <> coalesce(last.to_stage, CASE WHEN c.report_number <> '' OR c.kind = 'report' THEN 'report_resolution' ELSE 'institution' END)
+		   OR coalesce(last.seq, 0) <> (SELECT count(*) FROM case_decisions d WHERE d.case_id = c.id)`); n != 0 {
+		t.Fatalf("%d cases whose stage is not where their last decision led, or whose decisions have gaps", n)
+	}
+	// Lifecycle rows: decisions on most cases, accused with one charge each, measures and several
+	// clocks a case, all of it in the tables the run says it wrote.
+	decisions, accused, charges := e.count(t, `SELECT count(*) FROM case_decisions`), e.count(t, `SELECT count(*) FROM accused`), e.count(t, `SELECT count(*) FROM charges`)
+	measures, clocks := e.count(t, `SELECT count(*) FROM measures`), e.count(t, `SELECT count(*) FROM case_clocks`)
+	if decisions < 2000*3 || accused < 2000/3 || charges != accused || measures == 0 || clocks < 2000*3 {
+		t.Fatalf("%d decisions, %d accused, %d charges, %d measures, %d clocks for 2000 cases", decisions, accused, charges, measures, clocks)
+	}
+	if n := e.count(t, `SELECT count(DISTINCT stage) FROM cases`); n < 12 {
+		t.Fatalf("cases in only %d stages", n)
 	}
 	if n := e.count(t, `SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = c.id)
 		OR (SELECT count(*) FROM case_parties p WHERE p.case_id = c.id) > 3`); n != 0 {
@@ -161,16 +183,30 @@ func TestGenCases(t *testing.T) {
 	if regAvg < 2*provAvg || regAvg > 4*provAvg {
 		t.Fatalf("average cases: regional %.1f, provincial %.1f; want about 3×", regAvg, provAvg)
 	}
-	// Lead assignments go only to the unit's prosecutor, on about 30% of its cases; the unit's
-	// clerk is recorded as the creator there, the oldest user elsewhere.
-	kvCases := e.count(t, `SELECT count(*) FROM cases WHERE unit_id = $1`, kv1.ID)
-	leads := e.count(t, `SELECT count(*) FROM case_assignments a JOIN cases c ON c.id = a.case_id
-		WHERE c.unit_id = $1 AND a.user_id = $2 AND a.role = 'lead' AND a.ended_at IS NULL`, kv1.ID, prosecutor)
-	if all := e.count(t, `SELECT count(*) FROM case_assignments`); all != leads {
-		t.Fatalf("%d assignments, but only %d are leads to the unit's prosecutor", all, leads)
+	// Every case the procuracy took in charge has a lead, assigned before it did; at a unit with a
+	// prosecutor the lead is that prosecutor, and the chief records the leaders' steps and the
+	// approvals. Records still being resolved get a lead on about 30% of the unit's cases.
+	if n := e.count(t, `SELECT count(*) FROM case_decisions d WHERE d.step = 'accept_institution' AND NOT EXISTS (SELECT 1 FROM case_assignments a
+		WHERE a.case_id = d.case_id AND a.role = 'lead' AND a.ended_at IS NULL AND a.assigned_at < d.recorded_at)`); n != 0 {
+		t.Fatalf("%d cases taken in charge without a lead assigned first", n)
 	}
-	if kvCases < 50 || leads < kvCases*15/100 || leads > kvCases*45/100 {
-		t.Fatalf("%d leads on %d cases of %s; want about 30%%", leads, kvCases, kv1.Code)
+	kvCases := e.count(t, `SELECT count(*) FROM cases WHERE unit_id = $1`, kv1.ID)
+	if n := e.count(t, `SELECT count(*) FROM case_assignments a JOIN cases c ON c.id = a.case_id WHERE c.unit_id = $1 AND a.user_id <> $2`, kv1.ID, prosecutor); n != 0 || kvCases < 50 {
+		t.Fatalf("%d leads of %s's %d cases not given to its prosecutor", n, kv1.Code, kvCases)
+	}
+	early := e.count(t, `SELECT count(*) FROM cases WHERE unit_id = $1 AND stage IN ('report_resolution', 'report_suspended', 'not_instituted')`, kv1.ID)
+	earlyLeads := e.count(t, `SELECT count(*) FROM cases c JOIN case_assignments a ON a.case_id = c.id WHERE c.unit_id = $1
+		AND c.stage IN ('report_resolution', 'report_suspended', 'not_instituted')`, kv1.ID)
+	if early < 20 || earlyLeads < early*10/100 || earlyLeads > early*50/100 {
+		t.Fatalf("%d leads on %d early records of %s; want about 30%%", earlyLeads, early, kv1.Code)
+	}
+	if n := e.count(t, `SELECT count(*) FROM case_decisions d JOIN cases c ON c.id = d.case_id WHERE c.unit_id = $1
+		AND d.recorded_by NOT IN ($2, $3)`, kv1.ID, prosecutor, chiefID); n != 0 {
+		t.Fatalf("%d decisions of %s recorded by someone other than its prosecutor or chief", n, kv1.Code)
+	}
+	if n := e.count(t, `SELECT count(*) FROM case_decisions d JOIN cases c ON c.id = d.case_id WHERE c.unit_id = $1
+		AND d.step IN ('decide_approval', 'accept_institution', 'indict') AND d.recorded_by <> $2`, kv1.ID, chiefID); n != 0 {
+		t.Fatalf("%d approvals or leaders' steps of %s not recorded by its chief", n, kv1.Code)
 	}
 	if n := e.count(t, `SELECT count(*) FROM cases WHERE unit_id = $1 AND created_by <> $2`, kv1.ID, clerkID); n != 0 {
 		t.Fatalf("%d cases of %s not created by its clerk", n, kv1.Code)
@@ -207,9 +243,78 @@ func TestGenCases(t *testing.T) {
 	if n := e.count(t, `SELECT count(*) FROM cases`); n != 2301 {
 		t.Fatalf("%d cases after the second run, want 2301", n)
 	}
-	if n := e.count(t, `SELECT count(*) FROM (SELECT unit_id, year, kind, max(seq) AS mx, count(*) AS n FROM cases GROUP BY 1, 2, 3) g
+	if n := e.count(t, `SELECT count(*) FROM (SELECT unit_id, year, kind, max(seq) AS mx, count(DISTINCT seq) AS n FROM `+genRegister+` GROUP BY 1, 2, 3) g
 		JOIN case_counters cc USING (unit_id, year, kind) WHERE cc.last <> g.mx OR g.mx <> g.n`); n != 0 {
 		t.Fatalf("%d groups with gaps or a stale counter after the second run", n)
+	}
+}
+
+// genRegister lists every number the registers hold: each record's own, and the report number an
+// instituted report kept.
+const genRegister = `(SELECT unit_id, year, kind, seq FROM cases
+	UNION ALL SELECT unit_id, year, 'report', split_part(report_number, '/', 1)::int FROM cases WHERE report_number <> '') r`
+
+// The clocks gen stores for a case are the ones the service itself computes when asked for the
+// case's deadlines (service.Procedure.Deadlines, which reads the case through the store and runs
+// the engine with the database's legal calendar) at the generator's reference time.
+func TestGenClocksMatchTheService(t *testing.T) {
+	ctx := context.Background()
+	e := newTestEnv(t)
+	units, err := seed.Org(ctx, e.store, e.store, e.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kv1 := units[seed.RegionalCode("HNI", 1)]
+	e.addUser(t, "kv1.ksv", kv1, domain.RoleProsecutor)
+	e.addUser(t, "kv1.vientruong", kv1, domain.RoleChief)
+	t.Setenv("DATABASE_URL", e.url)
+	if err := runGen(ctx, []string{"--cases", "1500", "--seed", "21"}); err != nil {
+		t.Fatal(err)
+	}
+	// The generator's reference time is the start of today in Vietnam; the service reads now from
+	// the test clock, moved back there.
+	now := time.Now().In(service.VietnamTime)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, service.VietnamTime)
+	e.clock.Advance(today.Sub(time.Now()))
+	cred, err := e.store.GetCredentials(ctx, "kv1.vientruong")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chief, err := e.auth.Authenticate(ctx, service.AccessClaims{UserID: cred.User.ID, PasswordEpoch: cred.User.PasswordChangedAt.Unix()}, service.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := e.pool.Query(ctx, `SELECT c.id::text, string_agg(k.rule || '|' || k.subject_id || '|' || k.status || '|' || extract(epoch FROM k.latest_due)::bigint,
+		',' ORDER BY k.rule, k.subject_id, k.status, k.latest_due) FROM cases c JOIN case_clocks k ON k.case_id = c.id
+		WHERE c.unit_id = $1 AND NOT c.secret GROUP BY c.id ORDER BY c.id`, kv1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]string{}
+	for rows.Next() {
+		var id, clocks string
+		if err := rows.Scan(&id, &clocks); err != nil {
+			t.Fatal(err)
+		}
+		stored[id] = clocks
+	}
+	rows.Close()
+	if len(stored) < 20 {
+		t.Fatalf("only %d cases with clocks at %s", len(stored), kv1.Code)
+	}
+	for id, want := range stored {
+		dl, err := e.svc.Procedure.Deadlines(ctx, chief, id, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range dl.Clocks {
+			got = append(got, fmt.Sprintf("%s|%s|%s|%d", c.Rule, c.SubjectID, c.Status, c.Due.Latest.Deadline.Unix()))
+		}
+		slices.Sort(got)
+		if g := strings.Join(got, ","); g != want {
+			t.Fatalf("case %s (%s): the service computes\n%s\nstored\n%s", dl.Case.Number, dl.Case.Stage, g, want)
+		}
 	}
 }
 

@@ -1,15 +1,18 @@
 package gen
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	mrand "math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
 	"kiemsat/domain"
 	"kiemsat/service"
+	"kiemsat/workflow"
 )
 
 type generator struct {
@@ -17,11 +20,17 @@ type generator struct {
 	units       []*unitInfo
 	totalWeight int
 	creator     uuid.UUID
-	rng         *mrand.Rand
+	// rng is the source of the case being generated: pcg is reseeded from the case's own seed, so
+	// a case is the same whatever was generated before it.
+	pcg          *mrand.PCG
+	rng          *mrand.Rand
+	catalog      *workflow.PenalCatalog
+	cal          *workflow.Calendar
+	offenceTotal int
+	classes      [][]domain.SeverityClass // by offence and clause
+	lengths      map[domain.SeverityClass]*lengths
+	story        story
 }
-
-// window is how far back received dates reach.
-const window = 3 * 365 * 24 * time.Hour
 
 var (
 	surnames     = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Trương", "Đinh", "Lâm", "Mai"}
@@ -136,31 +145,48 @@ func (g *generator) unit() *unitInfo {
 	return g.units[len(g.units)-1]
 }
 
-func (g *generator) offence() offenceTpl {
-	total := 0
-	for _, w := range offenceWeights {
-		total += w
-	}
-	w := g.pick(total)
-	for i, x := range offenceWeights {
-		if w < x {
-			return offences[i]
-		}
-		w -= x
-	}
-	return offences[0]
+// plan is what the first pass keeps of a case: its seed and its received time, by which the cases
+// are ordered before they are generated, so that batches go in time order and numbers follow
+// received dates.
+type plan struct {
+	seed     uint64
+	received int64 // Unix seconds
 }
 
-// next generates the i-th case. Received dates advance with i across the window (with jitter
-// inside each slot), so batches go in time order and numbers follow received dates.
-func (g *generator) next(i int) *caseRec {
-	cfg := g.cfg
-	from := cfg.Now.Add(-window)
-	slot := window / time.Duration(cfg.Cases)
-	received := from.Add(slot*time.Duration(i) + time.Duration(g.rng.Int64N(int64(max(slot, time.Second))))).Truncate(time.Minute)
-	if received.After(cfg.Now) {
-		received = cfg.Now
+func (g *generator) reseed(seed uint64) { g.pcg.Seed(seed, seed^0xda942042e4dd58b5) }
+
+// receivedAt is when a case whose story is s was received: s.age days before the day of
+// Config.Now, at s.minute of that day (Vietnam time).
+func (g *generator) receivedAt(s *story) time.Time {
+	t := domain.DateOf(g.cfg.Now).AddDate(0, 0, -s.age).Add(time.Duration(s.minute) * time.Minute)
+	if t.After(g.cfg.Now) {
+		t = g.cfg.Now.Truncate(time.Minute)
 	}
+	return t
+}
+
+// plans draws every case's story once to learn when it was received, and orders the cases by it.
+func (g *generator) plans() []plan {
+	master := mrand.New(mrand.NewPCG(g.cfg.Seed, g.cfg.Seed^0x9e3779b97f4a7c15))
+	out := make([]plan, g.cfg.Cases)
+	for i := range out {
+		seed := master.Uint64()
+		g.reseed(seed)
+		g.plot(g.rng, &g.story)
+		out[i] = plan{seed: seed, received: g.receivedAt(&g.story).Unix()}
+	}
+	slices.SortStableFunc(out, func(a, b plan) int { return cmp.Compare(a.received, b.received) })
+	return out
+}
+
+// next generates a planned case: the record as registered, then its history played through the
+// transition table, then its clocks as the deadline engine computes them at Config.Now.
+func (g *generator) next(p plan) *caseRec {
+	cfg := g.cfg
+	g.reseed(p.seed)
+	s := &g.story
+	g.plot(g.rng, s)
+	received := g.receivedAt(s)
 	u := g.unit()
 	c := &caseRec{unit: u, receivedAt: received, year: received.In(service.VietnamTime).Year(), createdBy: g.creator}
 	c.createdAt = received.Add(time.Duration(5+g.pick(240)) * time.Minute)
@@ -171,13 +197,9 @@ func (g *generator) next(i int) *caseRec {
 	if len(u.clerks) > 0 {
 		c.createdBy = u.clerks[g.pick(len(u.clerks))]
 	}
-	c.kind = domain.KindReport
-	if g.pick(100) < 40 {
-		c.kind = domain.KindCase
-	}
-	c.stage = domain.InitialStage(c.kind)
-	off := g.offence()
-	c.article, c.clause = off.article, 1+g.pick(off.maxClause)
+	c.registered = s.kind
+	off := offences[s.off]
+	c.article, c.clause = off.article, s.clause
 	c.secret = off.secretPct > 0 && g.pick(100) < off.secretPct
 
 	victim, _ := g.person()
@@ -192,7 +214,7 @@ func (g *generator) next(i int) *caseRec {
 	c.summary = fmt.Sprintf(g.one(off.templates), victim, g.one(streets), g.one(places), extra, amount)
 
 	province := u.place
-	if c.kind == domain.KindCase {
+	if c.registered == domain.KindCase {
 		c.channel = domain.ChannelAgency
 		c.source = domain.SourceInstitutionDecision
 		if g.pick(100) < 8 {
@@ -221,7 +243,7 @@ func (g *generator) next(i int) *caseRec {
 	for j := 0; j < nParties; j++ {
 		var role domain.PartyRole
 		switch {
-		case j == 0 && c.kind == domain.KindCase:
+		case j == 0 && c.registered == domain.KindCase:
 			role = domain.PartyAccused
 		case j == 0:
 			role = domain.PartySuspect
@@ -240,17 +262,84 @@ func (g *generator) next(i int) *caseRec {
 			address:    fmt.Sprintf("Số %d đường %s, %s", 1+g.pick(300), g.one(streets), province)})
 	}
 
-	if g.pick(100) < 30 && len(u.prosecutors) > 0 {
-		l := &leadRec{userID: u.prosecutors[g.pick(len(u.prosecutors))], assignedBy: c.createdBy}
+	// A case past institution has a lead prosecutor: the procuracy takes it in charge only then
+	// (Điều 41, 42). Where the unit has no prosecutor account, the record's creator stands in, so
+	// that the guard holds. Earlier records get one on about 30% where the unit has prosecutors.
+	day0 := domain.DateOf(received)
+	var leadAt time.Time
+	switch {
+	case s.accept >= 0:
+		leadAt = day0.AddDate(0, 0, s.accept-1).Add(time.Duration(8*60+g.pick(9*60)) * time.Minute)
+	case s.stage == domain.StageInstitution && g.pick(100) < 70,
+		g.pick(100) < 30 && len(u.prosecutors) > 0:
+		leadAt = c.createdAt.Add(time.Duration(1+g.pick(47)) * time.Hour)
+	}
+	if !leadAt.IsZero() {
+		l := &leadRec{userID: c.createdBy, assignedBy: c.createdBy}
+		if len(u.prosecutors) > 0 {
+			l.userID = u.prosecutors[g.pick(len(u.prosecutors))]
+		}
 		if len(u.chiefs) > 0 {
 			l.assignedBy = u.chiefs[g.pick(len(u.chiefs))]
 		}
-		l.at = c.createdAt.Add(time.Duration(1+g.pick(72)) * time.Hour)
-		if l.at.After(cfg.Now) {
-			l.at = cfg.Now
+		if leadAt.Before(c.createdAt) {
+			leadAt = c.createdAt.Add(time.Minute)
 		}
+		if limit := cfg.Now.Add(-time.Minute); leadAt.After(limit) {
+			leadAt = limit
+		}
+		l.at = leadAt
 		l.id = g.uuidAt(l.at)
 		c.lead = l
 	}
+
+	g.live(c, s, day0)
 	return c
+}
+
+// live plays the case's story and computes its clocks.
+func (g *generator) live(c *caseRec, s *story, day0 time.Time) {
+	cfg := g.cfg
+	kind := c.registered
+	sm := &sim{g: g, rng: g.rng, c: c, s: s, day0: day0, cursor: c.createdAt, lastDay: s.age - 1,
+		dc: domain.Case{Offence: &domain.Offence{Article: c.article, Clause: c.clause}, ReceivedAt: c.receivedAt},
+		st: workflow.CaseState{ID: c.id.String(), Stage: domain.InitialStage(kind), Kind: kind, UnitID: c.unit.id, ReceivedAt: c.receivedAt,
+			HasLead: c.lead != nil, RegisteredAs: kind, Calendar: g.cal},
+		actor: workflow.Actor{OnTeam: true, Grants: []workflow.ActorGrant{{Role: domain.RoleChief, AtCaseUnit: true},
+			{Role: domain.RoleProsecutor, AtCaseUnit: true}}}}
+	if c.lead != nil && c.lead.at.After(sm.cursor) {
+		sm.cursor = c.lead.at
+	}
+	sm.st.Class = service.GoverningClass(&sm.dc, nil, g.catalog)
+	c.version, c.updatedAt = 1, c.createdAt
+	if s.accuseFrom >= 0 {
+		n := 1
+		if x := g.pick(100); x < 10 {
+			n = 3
+		} else if x < 40 {
+			n = 2
+		}
+		detainPct := map[domain.SeverityClass]int{domain.ClassLessSerious: 10, domain.ClassSerious: 35, domain.ClassVerySerious: 55,
+			domain.ClassParticularlySerious: 75}[s.class]
+		for k := 0; k < n; k++ {
+			p := person{offence: day0.AddDate(0, 0, -g.pick(11)), detain: g.pick(100) < detainPct}
+			if k == 0 && len(c.parties) > 0 {
+				pr := c.parties[0]
+				p.name, p.gender, p.birth, p.nationalID, p.address = pr.name, pr.gender, pr.birth, pr.nationalID, pr.address
+			} else {
+				p.name, p.gender = g.person()
+				p.birth = time.Date(1955+g.pick(53), time.Month(1+g.pick(12)), 1+g.pick(28), 0, 0, 0, 0, time.UTC)
+				p.nationalID = g.cccd(c.unit.province, p.birth, p.gender)
+				p.address = fmt.Sprintf("Số %d đường %s, %s", 1+g.pick(300), g.one(streets), c.unit.place)
+			}
+			sm.people = append(sm.people, p)
+		}
+	}
+	sm.run()
+	if sm.failed != nil {
+		c.refused = sm.failed
+	}
+	c.stage, c.kind = sm.st.Stage, sm.st.Kind
+	c.decisions, c.accused = sm.st.Decisions, sm.st.Accused
+	c.clocks = service.ClockRecords(c.id.String(), workflow.Clocks(&sm.st, g.cal, cfg.Now), cfg.Now)
 }

@@ -3,6 +3,15 @@
 // that registrations made through the service afterwards (or meanwhile) get the next number and
 // never collide with a generated one.
 //
+// Each case is spread to a stage of the lifecycle (stageShares: most open cases in report
+// resolution, investigation, prosecution and trial) with the history that leads there: its
+// decisions, accused with their charges, custody and detention orders, every step judged by
+// workflow.Apply or workflow.Decide against the state the earlier steps left, as the service
+// judges them. Its clocks are then computed by workflow.Clocks at Config.Now with the shipped
+// legal calendar, converted by service.ClockRecords and copied into case_clocks in the same
+// transaction, with the violations a recompute would record for the clocks found missed or met
+// late (the outbox events it would enqueue are left out).
+//
 // The content is deterministic: the same seed, reference time and database state (units,
 // users, counters) produce the same cases, ids included.
 package gen
@@ -15,6 +24,7 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +36,7 @@ import (
 	"kiemsat/repository"
 	"kiemsat/service"
 	"kiemsat/service/seed"
+	"kiemsat/workflow"
 )
 
 // BotUsername is the account created to stand as the creator of generated cases when the
@@ -49,8 +60,21 @@ type Config struct {
 
 // Result counts what was inserted.
 type Result struct {
-	Cases, Parties, Assignments int
-	Elapsed                     time.Duration
+	Cases, Parties, Assignments                   int
+	Decisions, Accused, Charges, Measures, Clocks int
+	Violations                                    int
+	Stages                                        map[domain.Stage]int
+	// Refused counts the cases whose planned history the transition table refused part of (they
+	// stop at the last step it allowed); FirstRefusal says why for the first of them. Both stay
+	// empty unless the generator and the table disagree.
+	Refused      int
+	FirstRefusal error
+	Elapsed      time.Duration
+}
+
+// Rows is the number of rows the run inserted.
+func (r Result) Rows() int {
+	return r.Cases + r.Parties + r.Assignments + r.Decisions + r.Accused + r.Charges + r.Measures + r.Clocks + r.Violations
 }
 
 // Prepare loads the organisation if no provincial or regional unit exists yet and returns the
@@ -113,10 +137,12 @@ type unitInfo struct {
 
 type caseRec struct {
 	id         uuid.UUID
-	kind       domain.CaseKind
+	kind       domain.CaseKind // now: a report instituted as a case is a case
+	registered domain.CaseKind // as registered
 	unit       *unitInfo
 	year       int
 	seq        int
+	reportSeq  int // the report's number once it became a case
 	stage      domain.Stage
 	receivedAt time.Time
 	channel    domain.Channel
@@ -132,6 +158,14 @@ type caseRec struct {
 	createdAt  time.Time
 	parties    []partyRec
 	lead       *leadRec
+	version    int
+	updatedAt  time.Time
+	decisions  []domain.Decision
+	accused    []domain.Accused
+	clocks     []domain.ClockRecord
+	refused    error
+	// accusedUpdated is when each accused's status last changed.
+	accusedUpdated map[string]time.Time
 }
 
 type partyRec struct {
@@ -151,7 +185,9 @@ type leadRec struct {
 	at         time.Time
 }
 
-// Run generates cfg.Cases cases into the database behind pool.
+// Run generates cfg.Cases cases into the database behind pool. A first pass draws every case's
+// story to learn its received date; the second generates the cases in received order, one batch
+// ahead of the batch being copied in, so that the generator and PostgreSQL work at the same time.
 func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config) (Result, error) {
 	start := time.Now()
 	if cfg.Cases <= 0 {
@@ -174,35 +210,81 @@ func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	g := &generator{cfg: cfg, units: units, creator: creator,
-		rng: mrand.New(mrand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))}
-	for _, u := range units {
-		g.totalWeight += u.weight
+	g, err := newGenerator(cfg, units, creator)
+	if err != nil {
+		return Result{}, err
 	}
-	var res Result
-	for done := 0; done < cfg.Cases; {
-		n := min(cfg.Batch, cfg.Cases-done)
-		batch := make([]*caseRec, n)
-		for i := range batch {
-			batch[i] = g.next(done + i)
+	plans := g.plans()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []*caseRec, 1)
+	go func() {
+		defer close(batches)
+		for done := 0; done < len(plans); {
+			n := min(cfg.Batch, len(plans)-done)
+			batch := make([]*caseRec, n)
+			for i := range batch {
+				batch[i] = g.next(plans[done+i])
+			}
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+				return
+			}
+			done += n
 		}
-		p, a, err := insertBatch(ctx, pool, batch)
-		if err != nil {
-			return res, fmt.Errorf("gen: batch at case %d: %w", done, err)
+	}()
+	res := Result{Stages: map[domain.Stage]int{}}
+	for batch := range batches {
+		if err := insertBatch(ctx, pool, batch, cfg.Now, &res); err != nil {
+			return res, fmt.Errorf("gen: batch at case %d: %w", res.Cases, err)
 		}
-		done += n
-		res.Cases, res.Parties, res.Assignments = done, res.Parties+p, res.Assignments+a
 		if cfg.Progress != nil {
-			cfg.Progress(n)
+			cfg.Progress(len(batch))
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
 	}
 	if !cfg.SkipAnalyze {
-		if _, err := pool.Exec(ctx, "VACUUM (ANALYZE) cases, case_parties, case_assignments, case_counters"); err != nil {
+		if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) cases, case_parties, case_assignments, case_counters, case_decisions, accused, charges,
+			measures, case_clocks, violations`); err != nil {
 			return res, fmt.Errorf("gen: analyze: %w", err)
 		}
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+func newGenerator(cfg Config, units []*unitInfo, creator uuid.UUID) (*generator, error) {
+	g := &generator{cfg: cfg, units: units, creator: creator, pcg: mrand.NewPCG(cfg.Seed, 0), catalog: workflow.DefaultPenalCatalog(),
+		cal: workflow.NewCalendar(workflow.DefaultCalendarDays(), true), lengths: map[domain.SeverityClass]*lengths{}}
+	g.rng = mrand.New(g.pcg)
+	for _, u := range units {
+		g.totalWeight += u.weight
+	}
+	for _, w := range offenceWeights {
+		g.offenceTotal += w
+	}
+	// The classes of the offences' clauses do not change across the window (the 2025 amendments
+	// moved penalties, not classes, for these clauses), so a story can be plotted before its dates
+	// are known; the charges are still read from the catalog on each accused's offence date.
+	for _, off := range offences {
+		var cs []domain.SeverityClass
+		for clause := 1; clause <= off.maxClause; clause++ {
+			pc, err := g.catalog.Lookup(strconv.Itoa(off.article), clause, cfg.Now)
+			if err != nil {
+				return nil, fmt.Errorf("gen: offence %d(%d): %w", off.article, clause, err)
+			}
+			cs = append(cs, pc.Class)
+			if g.lengths[pc.Class] == nil {
+				g.lengths[pc.Class] = lengthsFor(pc.Class)
+			}
+		}
+		g.classes = append(g.classes, cs)
+	}
+	return g, nil
 }
 
 func loadUnits(ctx context.Context, pool *pgxpool.Pool) ([]*unitInfo, error) {
@@ -269,8 +351,9 @@ func loadUnits(ctx context.Context, pool *pgxpool.Pool) ([]*unitInfo, error) {
 // insertBatch reserves the numbers of the batch in case_counters and copies the batch in, all in
 // one transaction. Reserving first (last = last + n, returning the new last) holds the counter
 // rows until commit, so a registration through the service waits and then continues after the
-// batch instead of colliding with it.
-func insertBatch(ctx context.Context, pool *pgxpool.Pool, batch []*caseRec) (parties, assignments int, err error) {
+// batch instead of colliding with it. A report instituted as a case holds a number in both
+// registers of its year, as the service gives it.
+func insertBatch(ctx context.Context, pool *pgxpool.Pool, batch []*caseRec, now time.Time, res *Result) error {
 	type key struct {
 		unit int64
 		year int
@@ -278,7 +361,10 @@ func insertBatch(ctx context.Context, pool *pgxpool.Pool, batch []*caseRec) (par
 	}
 	counts := map[key]int{}
 	for _, c := range batch {
-		counts[key{c.unit.id, c.year, c.kind}]++
+		counts[key{c.unit.id, c.year, c.registered}]++
+		if c.registered != c.kind {
+			counts[key{c.unit.id, c.year, c.kind}]++
+		}
 	}
 	keys := make([]key, 0, len(counts))
 	for k := range counts {
@@ -300,7 +386,7 @@ func insertBatch(ctx context.Context, pool *pgxpool.Pool, batch []*caseRec) (par
 	}
 	tx, err := pool.Begin(ctx)
 	if err != nil {
-		return 0, 0, err
+		return err
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
 	rows, err := tx.Query(ctx, `INSERT INTO case_counters AS cc (unit_id, year, kind, last)
@@ -308,7 +394,7 @@ func insertBatch(ctx context.Context, pool *pgxpool.Pool, batch []*caseRec) (par
 		ON CONFLICT (unit_id, year, kind) DO UPDATE SET last = cc.last + EXCLUDED.last
 		RETURNING unit_id, year, kind, last`, unitIDs, years, kinds, ns)
 	if err != nil {
-		return 0, 0, fmt.Errorf("reserve numbers: %w", err)
+		return fmt.Errorf("reserve numbers: %w", err)
 	}
 	next := map[key]int{}
 	for rows.Next() {
@@ -317,52 +403,56 @@ func insertBatch(ctx context.Context, pool *pgxpool.Pool, batch []*caseRec) (par
 		var last int
 		if err := rows.Scan(&k.unit, &k.year, &kind, &last); err != nil {
 			rows.Close()
-			return 0, 0, err
+			return err
 		}
 		k.kind = domain.CaseKind(kind)
 		next[k] = last - counts[k] + 1
 	}
 	if err := rows.Err(); err != nil {
-		return 0, 0, fmt.Errorf("reserve numbers: %w", err)
+		return fmt.Errorf("reserve numbers: %w", err)
 	}
-	caseRows := make([][]any, len(batch))
-	var partyRows, leadRows [][]any
-	for i, c := range batch {
-		k := key{c.unit.id, c.year, c.kind}
-		c.seq = next[k]
+	var w rowSet
+	for _, c := range batch {
+		k := key{c.unit.id, c.year, c.registered}
+		regSeq := next[k]
 		next[k]++
-		var article, clause any
-		if c.article > 0 {
-			article = int32(c.article)
-			if c.clause > 0 {
-				clause = int32(c.clause)
+		c.seq = regSeq
+		reportNumber := ""
+		if c.registered != c.kind {
+			c.reportSeq = regSeq
+			reportNumber = fmt.Sprintf("%d/%d/%s", regSeq, c.year, c.registered.NumberTag())
+			ck := key{c.unit.id, c.year, c.kind}
+			c.seq = next[ck]
+			next[ck]++
+		}
+		w.add(c, reportNumber, service.CaseCode(c.unit.code, c.year, c.registered, regSeq), now)
+		res.Stages[c.stage]++
+		if c.refused != nil {
+			if res.Refused == 0 {
+				res.FirstRefusal = c.refused
 			}
-		}
-		caseRows[i] = []any{[16]byte(c.id), string(c.kind), fmt.Sprintf("%d/%d/%s", c.seq, c.year, c.kind.NumberTag()), int32(c.seq), int32(c.year),
-			service.CaseCode(c.unit.code, c.year, c.kind, c.seq), c.unit.id, string(c.stage), c.receivedAt, string(c.channel), string(c.source),
-			c.summary, c.reporter, string(c.repKind), c.contact, article, clause, "", c.secret, int32(1), [16]byte(c.createdBy), c.createdAt, c.createdAt}
-		for _, p := range c.parties {
-			partyRows = append(partyRows, []any{[16]byte(p.id), [16]byte(c.id), string(p.role), p.name, p.nationalID, p.birth, p.gender, p.address, c.createdAt})
-		}
-		if c.lead != nil {
-			leadRows = append(leadRows, []any{[16]byte(c.lead.id), [16]byte(c.id), [16]byte(c.lead.userID), string(domain.AssignLead), [16]byte(c.lead.assignedBy), c.lead.at, "Phân công thụ lý"})
+			res.Refused++
 		}
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cases"}, []string{"id", "kind", "number", "seq", "year", "code", "unit_id", "stage",
-		"received_at", "channel", "source_type", "summary", "reporter_name", "reporter_kind", "reporter_contact", "offence_article",
-		"offence_clause", "offence_point", "secret", "version", "created_by", "created_at", "updated_at"}, pgx.CopyFromRows(caseRows)); err != nil {
-		return 0, 0, fmt.Errorf("copy cases: %w", err)
-	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"case_parties"}, []string{"id", "case_id", "role", "full_name", "national_id", "birth_date",
-		"gender", "address", "created_at"}, pgx.CopyFromRows(partyRows)); err != nil {
-		return 0, 0, fmt.Errorf("copy parties: %w", err)
-	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"case_assignments"}, []string{"id", "case_id", "user_id", "role", "assigned_by",
-		"assigned_at", "note"}, pgx.CopyFromRows(leadRows)); err != nil {
-		return 0, 0, fmt.Errorf("copy assignments: %w", err)
+	for _, t := range w.tables() {
+		if len(t.rows) == 0 {
+			continue
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.name}, t.columns, pgx.CopyFromRows(t.rows)); err != nil {
+			return fmt.Errorf("copy %s: %w", t.name, err)
+		}
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return 0, 0, err
+		return err
 	}
-	return len(partyRows), len(leadRows), nil
+	res.Cases += len(batch)
+	res.Parties += len(w.parties)
+	res.Assignments += len(w.leads)
+	res.Decisions += len(w.decisions)
+	res.Accused += len(w.accused)
+	res.Charges += len(w.charges)
+	res.Measures += len(w.measures)
+	res.Clocks += len(w.clocks)
+	res.Violations += len(w.violations)
+	return nil
 }

@@ -50,13 +50,23 @@ func generate(t *testing.T, cases int, seed uint64, before func(*pgxpool.Pool)) 
 	if res.Cases != cases || res.Parties < cases || res.Parties > 3*cases {
 		t.Fatalf("result %+v for %d cases", res, cases)
 	}
+	if res.Refused != 0 {
+		t.Fatalf("the transition table refused the planned history of %d cases; the first: %v", res.Refused, res.FirstRefusal)
+	}
+	lastResult = res
 	return pool
 }
+
+// lastResult is the result of the latest generate, for tests that compare it with the tables.
+var lastResult gen.Result
 
 func digest(t *testing.T, pool *pgxpool.Pool) string {
 	t.Helper()
 	rows, err := pool.Query(context.Background(), `SELECT c.id, c.code, c.summary, c.received_at, c.reporter_name,
-		(SELECT string_agg(p.full_name || p.national_id, ',' ORDER BY p.id) FROM case_parties p WHERE p.case_id = c.id)
+		(SELECT string_agg(p.full_name || p.national_id, ',' ORDER BY p.id) FROM case_parties p WHERE p.case_id = c.id) || c.stage ||
+		coalesce((SELECT string_agg(d.id::text || d.step || d.issued_on || d.recorded_at, ',' ORDER BY d.seq) FROM case_decisions d WHERE d.case_id = c.id), '') ||
+		coalesce((SELECT string_agg(m.id::text || m.start_at || coalesce(m.ordered_end::text, ''), ',' ORDER BY m.id) FROM measures m WHERE m.case_id = c.id), '') ||
+		coalesce((SELECT string_agg(k.clock_key || k.status || k.latest_due, ',' ORDER BY k.clock_key) FROM case_clocks k WHERE k.case_id = c.id), '')
 		FROM cases c ORDER BY c.id`)
 	if err != nil {
 		t.Fatal(err)
@@ -91,12 +101,18 @@ func TestDeterministicGivenSeed(t *testing.T) {
 	}
 }
 
+// register lists every number a unit's registers hold: a case's own number, and for a report
+// instituted as a case also the report number it kept.
+const register = `(SELECT unit_id, year, kind, seq, received_at FROM cases
+	UNION ALL SELECT unit_id, year, 'report', split_part(report_number, '/', 1)::int, received_at FROM cases WHERE report_number <> '') r`
+
 // Numbers continue from case_counters: a counter already at 7 makes the first generated number
-// of that unit, year and kind 8, and the counter ends at the largest number generated.
+// of that unit, year and kind 8, and the counter ends at the largest number generated. Reports
+// instituted as cases keep their report number, so the report register has no gaps either.
 func TestContinuesCounters(t *testing.T) {
 	ctx := context.Background()
 	var unitID int64
-	pool := generate(t, 400, 7, func(pool *pgxpool.Pool) {
+	pool := generate(t, 1500, 7, func(pool *pgxpool.Pool) {
 		if err := pool.QueryRow(ctx, `SELECT id FROM units WHERE code = 'VKS-HNI-KV01'`).Scan(&unitID); err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +122,8 @@ func TestContinuesCounters(t *testing.T) {
 		}
 	})
 	var minSeq, maxSeq, n, last int
-	if err := pool.QueryRow(ctx, `SELECT min(seq), max(seq), count(*) FROM cases WHERE unit_id = $1 AND year = 2025 AND kind = 'report'`, unitID).Scan(&minSeq, &maxSeq, &n); err != nil {
+	if err := pool.QueryRow(ctx, `SELECT min(seq), max(seq), count(*) FROM `+register+` WHERE unit_id = $1 AND year = 2025 AND kind = 'report'`,
+		unitID).Scan(&minSeq, &maxSeq, &n); err != nil {
 		t.Fatal(err)
 	}
 	if err := pool.QueryRow(ctx, `SELECT last FROM case_counters WHERE unit_id = $1 AND year = 2025 AND kind = 'report'`, unitID).Scan(&last); err != nil {
@@ -115,10 +132,21 @@ func TestContinuesCounters(t *testing.T) {
 	if n == 0 || minSeq != 8 || maxSeq != 7+n || last != maxSeq {
 		t.Fatalf("seq %d..%d for %d cases, counter %d; want 8..%d and counter %d", minSeq, maxSeq, n, last, 7+n, 7+n)
 	}
+	// Every other register is numbered 1..n without gaps, its counter at n.
+	var gaps int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT unit_id, year, kind, min(seq) AS mn, max(seq) AS mx, count(DISTINCT seq) AS n
+		FROM `+register+` GROUP BY 1, 2, 3) g JOIN case_counters cc USING (unit_id, year, kind)
+		WHERE cc.last <> g.mx OR g.mx - g.mn + 1 <> g.n OR (g.mn <> 1 AND NOT (g.unit_id = $1 AND g.year = 2025 AND g.kind = 'report'))`,
+		unitID).Scan(&gaps); err != nil {
+		t.Fatal(err)
+	}
+	if gaps != 0 {
+		t.Fatalf("%d registers with gaps or a stale counter", gaps)
+	}
 	// Numbers follow received dates within a unit, year and kind.
 	var disorder int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT seq, received_at, lag(received_at) OVER (PARTITION BY unit_id, year, kind ORDER BY seq) AS prev
-		FROM cases) x WHERE received_at < prev`).Scan(&disorder); err != nil {
+		FROM `+register+`) x WHERE received_at < prev`).Scan(&disorder); err != nil {
 		t.Fatal(err)
 	}
 	if disorder != 0 {
