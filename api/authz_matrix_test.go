@@ -308,6 +308,12 @@ func TestAuthzMatrix(t *testing.T) {
 				} else if status == http.StatusOK && body["case_id"] != c.id {
 					t.Errorf("GET deadlines returned %v", body["case_id"])
 				}
+				// So are its procedural defects (vi phạm tố tụng).
+				if status, body := env.do(t, http.MethodGet, path+"/findings", a.token, nil); status != wantGet {
+					t.Errorf("GET findings: %d, want %d (%v)", status, wantGet, body)
+				} else if status == http.StatusOK && body["case_id"] != c.id {
+					t.Errorf("GET findings returned %v", body["case_id"])
+				}
 				summary := "Nội dung đã được " + a.name + " cập nhật"
 				status, body := env.do(t, http.MethodPatch, path, a.token, map[string]any{"version": env.caseVersion(t, c.id), "summary": summary})
 				if status != wantPatch {
@@ -348,6 +354,15 @@ func TestAuthzMatrix(t *testing.T) {
 					t.Errorf("POST decision: %d, want %d (%v)", status, wantDecide, body)
 				} else if status == http.StatusUnprocessableEntity && !strings.Contains(fmt.Sprint(body), "date_order") {
 					t.Errorf("POST decision refused for another reason than the date: %v", body)
+				}
+				// A recommendation (kiến nghị) is written by whoever may decide on the case: they get
+				// past authorization to the validation of the (empty) kind; readers get 403.
+				status, body = env.do(t, http.MethodPost, path+"/recommendations", a.token, map[string]any{"addressee": "Cơ quan điều tra",
+					"subject": "Kiến nghị", "body": "Nội dung"})
+				if status != wantDecide {
+					t.Errorf("POST recommendation: %d, want %d (%v)", status, wantDecide, body)
+				} else if status == http.StatusUnprocessableEntity && !strings.Contains(fmt.Sprint(body), "kind") {
+					t.Errorf("POST recommendation refused for another reason than the kind: %v", body)
 				}
 			})
 		}

@@ -258,7 +258,11 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"ApprovalInput":          approvalInputJSON{},
 		"CalendarDayInput":       calendarDayInputJSON{},
 		"ReadNotificationsInput": readNotificationsJSON{},
-		"AuthorityInput":         authorityInputJSON{},
+		// Procedural defects and the recommendations written about them.
+		"RecommendationDraftInput": draftFromFindingJSON{},
+		"RecommendationInput":      createRecommendationJSON{},
+		"RecommendationPatch":      patchRecommendationJSON{},
+		"AuthorityInput":           authorityInputJSON{},
 	}
 	for name, v := range cases {
 		sr := doc.Components.Schemas[name]
@@ -279,26 +283,29 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 
 	// And each route with a body documents the schema of the struct its handler decodes.
 	bodies := map[string]string{
-		"POST /api/v1/auth/login":              "LoginRequest",
-		"POST /api/v1/auth/refresh":            "RefreshRequest",
-		"POST /api/v1/auth/logout":             "LogoutRequest",
-		"POST /api/v1/auth/password":           "ChangePasswordRequest",
-		"POST /api/v1/units":                   "UnitCreate",
-		"PATCH /api/v1/units/{id}":             "UnitPatch",
-		"POST /api/v1/users":                   "UserCreate",
-		"PATCH /api/v1/users/{id}":             "UserPatch",
-		"POST /api/v1/users/{id}/grants":       "GrantCreate",
-		"POST /api/v1/cases":                   "CaseCreate",
-		"PATCH /api/v1/cases/{id}":             "CasePatch",
-		"POST /api/v1/cases/{id}/assignments":  "AssignmentCreate",
-		"POST /api/v1/cases/{id}/decisions":    "DecisionInput",
-		"POST /api/v1/cases/{id}/accused":      "AccusedDecisionInput",
-		"POST /api/v1/accused/{id}/charges":    "AccusedDecisionInput",
-		"POST /api/v1/accused/{id}/measures":   "DecisionInput",
-		"POST /api/v1/decisions/{id}/approval": "ApprovalInput",
-		"PUT /api/v1/calendar/{date}":          "CalendarDayInput",
-		"POST /api/v1/me/notifications/read":   "ReadNotificationsInput",
-		"PUT /api/v1/authorities":              "AuthorityInput",
+		"POST /api/v1/auth/login":                    "LoginRequest",
+		"POST /api/v1/auth/refresh":                  "RefreshRequest",
+		"POST /api/v1/auth/logout":                   "LogoutRequest",
+		"POST /api/v1/auth/password":                 "ChangePasswordRequest",
+		"POST /api/v1/units":                         "UnitCreate",
+		"PATCH /api/v1/units/{id}":                   "UnitPatch",
+		"POST /api/v1/users":                         "UserCreate",
+		"PATCH /api/v1/users/{id}":                   "UserPatch",
+		"POST /api/v1/users/{id}/grants":             "GrantCreate",
+		"POST /api/v1/cases":                         "CaseCreate",
+		"PATCH /api/v1/cases/{id}":                   "CasePatch",
+		"POST /api/v1/cases/{id}/assignments":        "AssignmentCreate",
+		"POST /api/v1/cases/{id}/decisions":          "DecisionInput",
+		"POST /api/v1/cases/{id}/accused":            "AccusedDecisionInput",
+		"POST /api/v1/accused/{id}/charges":          "AccusedDecisionInput",
+		"POST /api/v1/accused/{id}/measures":         "DecisionInput",
+		"POST /api/v1/decisions/{id}/approval":       "ApprovalInput",
+		"PUT /api/v1/calendar/{date}":                "CalendarDayInput",
+		"POST /api/v1/me/notifications/read":         "ReadNotificationsInput",
+		"POST /api/v1/findings/{id}/recommendations": "RecommendationDraftInput",
+		"POST /api/v1/cases/{id}/recommendations":    "RecommendationInput",
+		"PATCH /api/v1/recommendations/{id}":         "RecommendationPatch",
+		"PUT /api/v1/authorities":                    "AuthorityInput",
 	}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -442,6 +449,9 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"RuleCounting":       countingJSON{},
 		"RuleLadder":         ladderJSON{},
 		"Rule":               ruleJSON{},
+		"Finding":            findingJSON{},
+		"CaseFindings":       caseFindingsJSON{},
+		"Recommendation":     recommendationJSON{},
 	}
 	for name, v := range shapes {
 		sr := doc.Components.Schemas[name]
@@ -506,6 +516,9 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		days = append(days, toCalendarDayJSON(d, cal.IsDayOff(d.Date)))
 	}
 	validateSample(t, doc, "CalendarDayList", gin.H{"items": days, "total": len(days)})
+	for _, sm := range findingSamples(lp, now) {
+		validateSample(t, doc, sm.schema, sm.value)
+	}
 }
 
 // validateSample marshals a real DTO and checks it against the named component schema.
@@ -667,7 +680,7 @@ func (lp lifecycleSamples) samples() []schemaSample {
 	// same computed clocks the case's deadlines come from.
 	now := lp.theft.ReceivedAt.AddDate(0, 2, 0)
 	for _, d := range lp.deadlines(now) {
-		recs := service.ClockRecords(lp.theft.ID, d.Clocks, d.At)
+		recs := service.ClockRecords(lp.theft, d.Clocks, d.At)
 		var items []clockListItemJSON
 		for i, r := range recs {
 			r.ID = int64(i + 1)
@@ -788,30 +801,34 @@ func TestOpenAPIEnumsMatchDomain(t *testing.T) {
 		docs = append(docs, string(d))
 	}
 	cases := map[string][]string{
-		"Step":            want(steps...),
-		"GuardID":         want(guards...),
-		"DocType":         want(docs...),
-		"Stage":           want(strs(domain.Stages)...),
-		"Subject":         want(string(domain.SubjectCase), string(domain.SubjectAccused), string(domain.SubjectMeasure)),
-		"IssuerBody":      want(strs(domain.IssuerBodies)...),
-		"DecisionStatus":  want(strs([]domain.DecisionStatus{domain.DecisionEffective, domain.DecisionPending, domain.DecisionApproved, domain.DecisionRefused, domain.DecisionCancelled, domain.DecisionSuperseded})...),
-		"ApprovalOutcome": want(strs([]domain.Outcome{domain.OutcomeApprove, domain.OutcomeRefuse, domain.OutcomeCancel})...),
-		"AccusedStatus":   want(strs(domain.AccusedStatuses)...),
-		"MeasureKind":     want(strs(domain.MeasureKinds)...),
-		"MeasureStage":    want(strs(domain.MeasureStages)...),
-		"MeasureStatus":   want(strs([]domain.MeasureStatus{domain.MeasurePending, domain.MeasureActive, domain.MeasureEnded, domain.MeasureRefused})...),
-		"SeverityClass":   want(strs(domain.SeverityClasses)...),
-		"ReturnedBy":      want(workflow.ReturnedByJudge, workflow.ReturnedByPanel),
-		"Role":            want(strs(domain.Roles)...),
-		"UnitLevel":       want(strs(domain.UnitLevels)...),
-		"Channel":         want(strs(domain.Channels)...),
-		"PartyRole":       want(strs(domain.PartyRoles)...),
-		"DayKind":         want(strs(domain.DayKinds)...),
-		"ClockStatus":     want(strs(workflow.ClockStatuses)...),
-		"RuleID":          want(ruleIDs...),
-		"RuleKind":        want(ruleKinds...),
-		"LengthUnit":      want(strs([]workflow.Unit{workflow.Hours, workflow.Days, workflow.Months})...),
-		"ClockSubject":    want("case", "decision", "measure"),
+		"Step":                 want(steps...),
+		"GuardID":              want(guards...),
+		"DocType":              want(docs...),
+		"Stage":                want(strs(domain.Stages)...),
+		"Subject":              want(string(domain.SubjectCase), string(domain.SubjectAccused), string(domain.SubjectMeasure)),
+		"IssuerBody":           want(strs(domain.IssuerBodies)...),
+		"DecisionStatus":       want(strs([]domain.DecisionStatus{domain.DecisionEffective, domain.DecisionPending, domain.DecisionApproved, domain.DecisionRefused, domain.DecisionCancelled, domain.DecisionSuperseded})...),
+		"ApprovalOutcome":      want(strs([]domain.Outcome{domain.OutcomeApprove, domain.OutcomeRefuse, domain.OutcomeCancel})...),
+		"AccusedStatus":        want(strs(domain.AccusedStatuses)...),
+		"MeasureKind":          want(strs(domain.MeasureKinds)...),
+		"MeasureStage":         want(strs(domain.MeasureStages)...),
+		"MeasureStatus":        want(strs([]domain.MeasureStatus{domain.MeasurePending, domain.MeasureActive, domain.MeasureEnded, domain.MeasureRefused})...),
+		"SeverityClass":        want(strs(domain.SeverityClasses)...),
+		"ReturnedBy":           want(workflow.ReturnedByJudge, workflow.ReturnedByPanel),
+		"Role":                 want(strs(domain.Roles)...),
+		"UnitLevel":            want(strs(domain.UnitLevels)...),
+		"Channel":              want(strs(domain.Channels)...),
+		"PartyRole":            want(strs(domain.PartyRoles)...),
+		"DayKind":              want(strs(domain.DayKinds)...),
+		"ClockStatus":          want(strs(workflow.ClockStatuses)...),
+		"RuleID":               want(ruleIDs...),
+		"RuleKind":             want(ruleKinds...),
+		"LengthUnit":           want(strs([]workflow.Unit{workflow.Hours, workflow.Days, workflow.Months})...),
+		"ClockSubject":         want("case", "decision", "measure"),
+		"DefectCode":           want(strs(workflow.DefectCodes)...),
+		"FindingSeverity":      want(string(workflow.SeverityViolation), string(workflow.SeverityWarning)),
+		"RecommendationKind":   want(strs(domain.RecommendationKinds)...),
+		"RecommendationStatus": want(strs(domain.RecommendationStatuses)...),
 	}
 	for name, w := range cases {
 		sr := doc.Components.Schemas[name]

@@ -9,6 +9,8 @@ import "time"
 type ClockRecord struct {
 	ID        int64
 	CaseID    string
+	UnitID    int64 // the case's unit and secrecy, copied for scoped lists
+	Secret    bool
 	Key       string // rule, subject and occurrence: stable across recomputes of the case
 	Rule      string
 	Subject   string // case, decision or measure

@@ -2,6 +2,7 @@ package repository
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -91,7 +92,8 @@ func (s *Store) PutAuthority(ctx context.Context, a domain.Authority, by string,
 	err := db.Raw(`INSERT INTO authorities (step, power, rung, class, levels, article, note, confirmed, updated_at, updated_by, withdrawn)
 		VALUES (?, ?, ?, ?, ?::text[], ?, ?, ?, ?, ?, false)
 		ON CONFLICT (step, power, rung, class) DO UPDATE SET levels = EXCLUDED.levels, article = EXCLUDED.article, note = EXCLUDED.note,
-			confirmed = EXCLUDED.confirmed, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, withdrawn = false
+			confirmed = EXCLUDED.confirmed, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, withdrawn = false,
+			revision = nextval('reference_revision')
 		RETURNING id, step, power, rung, class, levels::text AS levels, article, note, confirmed, updated_at, updated_by`,
 		string(a.Step), string(a.Power), a.Rung, string(a.Class), levelsArray(a.Levels), a.Article, a.Note, a.Confirmed, now, nullable(by)).Scan(&row).Error
 	if err != nil {
@@ -104,7 +106,7 @@ func (s *Store) PutAuthority(ctx context.Context, a domain.Authority, by string,
 // force is not found.
 func (s *Store) DeleteAuthority(ctx context.Context, id int64, by string, now time.Time) (domain.Authority, error) {
 	var row authorityRow
-	res := s.conn(ctx).Raw(`UPDATE authorities SET withdrawn = true, updated_at = ?, updated_by = ? WHERE id = ? AND NOT withdrawn
+	res := s.conn(ctx).Raw(`UPDATE authorities SET withdrawn = true, updated_at = ?, updated_by = ?, revision = nextval('reference_revision') WHERE id = ? AND NOT withdrawn
 		RETURNING id, step, power, rung, class, levels::text AS levels, article, note, confirmed, updated_at, updated_by`, now, nullable(by), id).Scan(&row)
 	if res.Error != nil {
 		return domain.Authority{}, translate(res.Error, authorityWhat)
@@ -113,4 +115,15 @@ func (s *Store) DeleteAuthority(ctx context.Context, id int64, by string, now ti
 		return domain.Authority{}, domain.NotFound(authorityWhat)
 	}
 	return row.toDomain(), nil
+}
+
+// ReferenceVersion names the current state of the reference tables a case is judged with (the
+// legal calendar and the authorities): every insert, edit or withdrawal takes a new revision from
+// one sequence, so the highest revision changes whenever either table does, even within the same
+// second, and falls back if the transaction that took it rolls back.
+func (s *Store) ReferenceVersion(ctx context.Context) (string, error) {
+	var v int64
+	err := s.conn(ctx).Raw(`SELECT greatest(coalesce((SELECT max(revision) FROM legal_calendar), 0),
+		coalesce((SELECT max(revision) FROM authorities), 0))`).Scan(&v).Error
+	return strconv.FormatInt(v, 10), translate(err, authorityWhat)
 }

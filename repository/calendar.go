@@ -98,7 +98,8 @@ func (s *Store) PutCalendarDay(ctx context.Context, d domain.CalendarDay, by str
 	err = db.Exec(`INSERT INTO legal_calendar (date, name_vi, name_en, kind, source, confirmed, updated_at, updated_by, withdrawn)
 		VALUES (?::date, ?, ?, ?, ?, ?, ?, ?, false)
 		ON CONFLICT (date) DO UPDATE SET name_vi = EXCLUDED.name_vi, name_en = EXCLUDED.name_en, kind = EXCLUDED.kind, source = EXCLUDED.source,
-			confirmed = EXCLUDED.confirmed, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, withdrawn = false`,
+			confirmed = EXCLUDED.confirmed, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, withdrawn = false,
+			revision = nextval('reference_revision')`,
 		sqlDate(d.Date), d.NameVI, d.NameEN, string(d.Kind), d.Source, d.Confirmed, now, nullStr(by)).Error
 	if err != nil {
 		return false, translate(err, calendarWhat)
@@ -109,7 +110,8 @@ func (s *Store) PutCalendarDay(ctx context.Context, d domain.CalendarDay, by str
 // DeleteCalendarDay withdraws the entry of a date: it stops counting, and the row stays so that
 // a sync of the shipped file does not restore it. A date without an entry in force is not found.
 func (s *Store) DeleteCalendarDay(ctx context.Context, date time.Time, by string, now time.Time) error {
-	res := s.conn(ctx).Exec(`UPDATE legal_calendar SET withdrawn = true, updated_at = ?, updated_by = ? WHERE date = ?::date AND NOT withdrawn`,
+	res := s.conn(ctx).Exec(`UPDATE legal_calendar SET withdrawn = true, updated_at = ?, updated_by = ?, revision = nextval('reference_revision')
+		WHERE date = ?::date AND NOT withdrawn`,
 		now, nullStr(by), sqlDate(date))
 	if res.Error != nil {
 		return translate(res.Error, calendarWhat)

@@ -273,6 +273,20 @@ func (s *Store) EndAssignment(ctx context.Context, id, by string, at time.Time) 
 // where A are the units reached by unconditional entries, S the units whose secret cases those
 // entries' holders may read, and B the units reached by "assigned only" entries.
 func (s *Store) caseScopeSQL(ctx context.Context, scope domain.Scope) (string, []any, error) {
+	return s.scopeSQL(ctx, scope, caseCols)
+}
+
+// scopeCols names the columns a scope condition reads: the case id, its unit and its secrecy.
+// Tables that copy a case's unit and secrecy (case_clocks) are filtered by their own copies, so
+// their lists are read from their own indexes.
+type scopeCols struct{ id, unit, secret string }
+
+var (
+	caseCols  = scopeCols{id: "c.id", unit: "c.unit_id", secret: "c.secret"}
+	clockCols = scopeCols{id: "k.case_id", unit: "k.unit_id", secret: "k.secret"}
+)
+
+func (s *Store) scopeSQL(ctx context.Context, scope domain.Scope, col scopeCols) (string, []any, error) {
 	var anyEntries, assignedEntries []domain.ScopeEntry
 	var secretUnits []int64
 	for _, e := range scope.Entries {
@@ -293,15 +307,15 @@ func (s *Store) caseScopeSQL(ctx context.Context, scope domain.Scope) (string, [
 	if err != nil {
 		return "", nil, err
 	}
-	const onTeam = "EXISTS (SELECT 1 FROM case_assignments ca WHERE ca.case_id = c.id AND ca.user_id = ? AND ca.ended_at IS NULL)"
+	onTeam := "EXISTS (SELECT 1 FROM case_assignments ca WHERE ca.case_id = " + col.id + " AND ca.user_id = ? AND ca.ended_at IS NULL)"
 	var parts []string
 	var args []any
 	if len(a) > 0 {
-		parts = append(parts, "(c.unit_id = ANY(?) AND (NOT c.secret OR c.unit_id = ANY(?) OR "+onTeam+"))")
+		parts = append(parts, "("+col.unit+" = ANY(?) AND (NOT "+col.secret+" OR "+col.unit+" = ANY(?) OR "+onTeam+"))")
 		args = append(args, int64Array(a), int64Array(secretUnits), scope.UserID)
 	}
 	if len(b) > 0 {
-		parts = append(parts, "(c.unit_id = ANY(?) AND "+onTeam+")")
+		parts = append(parts, "("+col.unit+" = ANY(?) AND "+onTeam+")")
 		args = append(args, int64Array(b), scope.UserID)
 	}
 	if len(a) > 0 && scope.Action == domain.ActCaseRead {
@@ -315,7 +329,7 @@ func (s *Store) caseScopeSQL(ctx context.Context, scope domain.Scope) (string, [
 			return "", nil, translate(err, "lịch sử đơn vị thụ lý")
 		}
 		if len(moved) > 0 {
-			parts = append(parts, "(NOT c.secret AND c.id = ANY(?::uuid[]))")
+			parts = append(parts, "(NOT "+col.secret+" AND "+col.id+" = ANY(?::uuid[]))")
 			args = append(args, uuidArray(moved))
 		}
 	}
@@ -388,14 +402,18 @@ func (s *Store) ListCases(ctx context.Context, scope domain.Scope, f domain.Case
 
 // unitFilter narrows cases c to one unit or, with subunits, to its subtree.
 func (s *Store) unitFilter(ctx context.Context, unitID int64, subunits bool) (string, any, error) {
+	return s.unitFilterOn(ctx, "c.unit_id", unitID, subunits)
+}
+
+func (s *Store) unitFilterOn(ctx context.Context, column string, unitID int64, subunits bool) (string, any, error) {
 	if !subunits {
-		return "c.unit_id = ?", unitID, nil
+		return column + " = ?", unitID, nil
 	}
 	ids, err := s.scopeUnitIDs(ctx, []domain.ScopeEntry{{UnitID: unitID, UnitPath: s.unitPathOf(ctx, unitID), Subtree: true}})
 	if err != nil {
 		return "", nil, err
 	}
-	return "c.unit_id = ANY(?)", int64Array(ids), nil
+	return column + " = ANY(?)", int64Array(ids), nil
 }
 
 func (s *Store) unitPathOf(ctx context.Context, id int64) domain.UnitPath {

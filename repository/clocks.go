@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,8 @@ func (a textArray) Value() (driver.Value, error) {
 type clockRow struct {
 	ID              int64      `gorm:"column:id"`
 	CaseID          string     `gorm:"column:case_id"`
+	ClockUnitID     int64      `gorm:"column:clock_unit_id"`
+	Secret          bool       `gorm:"column:secret"`
 	ClockKey        string     `gorm:"column:clock_key"`
 	Rule            string     `gorm:"column:rule"`
 	Subject         string     `gorm:"column:subject"`
@@ -70,7 +73,7 @@ type clockRow struct {
 }
 
 func (r clockRow) toDomain() domain.ClockRecord {
-	return domain.ClockRecord{ID: r.ID, CaseID: r.CaseID, Key: r.ClockKey, Rule: r.Rule, Subject: r.Subject, SubjectID: r.SubjectID,
+	return domain.ClockRecord{ID: r.ID, CaseID: r.CaseID, UnitID: r.ClockUnitID, Secret: r.Secret, Key: r.ClockKey, Rule: r.Rule, Subject: r.Subject, SubjectID: r.SubjectID,
 		AccusedID: deref(r.AccusedID), Article: r.Article, NameVI: r.NameVI, NameEN: r.NameEN, StartAt: r.StartAt, LengthUnit: r.LengthUnit,
 		LengthN: r.LengthN, ExtensionsUsed: r.ExtensionsUsed, ExtensionsLeft: r.ExtensionsLeft, EarliestLastDay: fromSQLDate(r.EarliestLastDay),
 		LatestLastDay: fromSQLDate(r.LatestLastDay), EarliestDue: r.EarliestDue, LatestDue: r.LatestDue, WarnAt: r.WarnAt, Lapses: r.Lapses, Rolled: r.Rolled,
@@ -78,7 +81,7 @@ func (r clockRow) toDomain() domain.ClockRecord {
 		ComputedAt: r.ComputedAt, StatusChangedAt: r.StatusChangedAt}
 }
 
-const clockColumns = `k.id, k.case_id, k.clock_key, k.rule, k.subject, k.subject_id, k.accused_id, k.article, k.name_vi, k.name_en, k.start_at,
+const clockColumns = `k.id, k.case_id, k.unit_id AS clock_unit_id, k.secret, k.clock_key, k.rule, k.subject, k.subject_id, k.accused_id, k.article, k.name_vi, k.name_en, k.start_at,
 	k.length_unit, k.length_n, k.extensions_used, k.extensions_left, k.earliest_last_day, k.latest_last_day, k.earliest_due, k.latest_due,
 	k.warn_at, k.lapses, k.rolled, k.uncovered, k.status, k.ended_at, k.explanation_vi, k.explanation_en, k.computed_at, k.status_changed_at`
 
@@ -110,9 +113,9 @@ func (s *Store) SaveCaseClocks(ctx context.Context, caseID string, clocks []doma
 	if len(clocks) == 0 {
 		return nil
 	}
-	const cols = 28
+	const cols = 30
 	var b strings.Builder
-	b.WriteString(`INSERT INTO case_clocks (case_id, clock_key, rule, subject, subject_id, accused_id, article, name_vi, name_en, start_at,
+	b.WriteString(`INSERT INTO case_clocks (case_id, unit_id, secret, clock_key, rule, subject, subject_id, accused_id, article, name_vi, name_en, start_at,
 		length_unit, length_n, extensions_used, extensions_left, earliest_last_day, latest_last_day, earliest_due, latest_due, warn_at, lapses, rolled,
 		uncovered, status, ended_at, explanation_vi, explanation_en, computed_at, status_changed_at) VALUES `)
 	args := make([]any, 0, cols*len(clocks))
@@ -125,11 +128,11 @@ func (s *Store) SaveCaseClocks(ctx context.Context, caseID string, clocks []doma
 		if c.AccusedID != "" {
 			accused = &c.AccusedID
 		}
-		args = append(args, caseID, c.Key, c.Rule, c.Subject, c.SubjectID, accused, c.Article, c.NameVI, c.NameEN, c.StartAt, c.LengthUnit, c.LengthN,
+		args = append(args, caseID, c.UnitID, c.Secret, c.Key, c.Rule, c.Subject, c.SubjectID, accused, c.Article, c.NameVI, c.NameEN, c.StartAt, c.LengthUnit, c.LengthN,
 			c.ExtensionsUsed, c.ExtensionsLeft, sqlDate(c.EarliestLastDay), sqlDate(c.LatestLastDay), c.EarliestDue, c.LatestDue, c.WarnAt,
 			c.Lapses, c.Rolled, c.Uncovered, c.Status, c.EndedAt, c.ExplanationVI, c.ExplanationEN, c.ComputedAt, c.StatusChangedAt)
 	}
-	b.WriteString(` ON CONFLICT (case_id, clock_key) DO UPDATE SET rule = EXCLUDED.rule, subject = EXCLUDED.subject, subject_id = EXCLUDED.subject_id,
+	b.WriteString(` ON CONFLICT (case_id, clock_key) DO UPDATE SET unit_id = EXCLUDED.unit_id, secret = EXCLUDED.secret, rule = EXCLUDED.rule, subject = EXCLUDED.subject, subject_id = EXCLUDED.subject_id,
 		accused_id = EXCLUDED.accused_id, article = EXCLUDED.article, name_vi = EXCLUDED.name_vi, name_en = EXCLUDED.name_en, start_at = EXCLUDED.start_at,
 		length_unit = EXCLUDED.length_unit, length_n = EXCLUDED.length_n, extensions_used = EXCLUDED.extensions_used,
 		extensions_left = EXCLUDED.extensions_left, earliest_last_day = EXCLUDED.earliest_last_day, latest_last_day = EXCLUDED.latest_last_day,
@@ -203,13 +206,15 @@ func (s *Store) EnqueueOutbox(ctx context.Context, evs []domain.OutboxEvent) err
 // clocks (missed, due soon, running) by their latest due, then ended ones, the most recently
 // ended first; with the total matching the filter.
 func (s *Store) ListClocks(ctx context.Context, scope domain.Scope, f domain.ClockFilter) ([]domain.ClockListItem, int64, error) {
-	where, args, err := s.caseScopeSQL(ctx, scope)
+	// The scope is judged on the clocks' own copies of the case's unit and secrecy, so both the
+	// count and the page run on case_clocks' indexes; the cases are joined for the page only.
+	where, args, err := s.scopeSQL(ctx, scope, clockCols)
 	if err != nil {
 		return nil, 0, err
 	}
 	conds := []string{where}
 	if f.UnitID != nil {
-		cond, arg, err := s.unitFilter(ctx, *f.UnitID, f.IncludeSubunits)
+		cond, arg, err := s.unitFilterOn(ctx, "k.unit_id", *f.UnitID, f.IncludeSubunits)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -230,24 +235,35 @@ func (s *Store) ListClocks(ctx context.Context, scope domain.Scope, f domain.Clo
 		conds, args = append(conds, "k.latest_last_day >= ?"), append(args, sqlDate(*f.DueAfter))
 	}
 	if f.ProsecutorID != nil {
-		conds, args = append(conds, "EXISTS (SELECT 1 FROM case_assignments pa WHERE pa.case_id = c.id AND pa.user_id = ? AND pa.ended_at IS NULL)"),
+		conds, args = append(conds, "EXISTS (SELECT 1 FROM case_assignments pa WHERE pa.case_id = k.case_id AND pa.user_id = ? AND pa.ended_at IS NULL)"),
 			append(args, *f.ProsecutorID)
 	}
 	if f.CaseID != nil {
 		conds, args = append(conds, "k.case_id = ?"), append(args, *f.CaseID)
 	}
-	from := " FROM case_clocks k JOIN cases c ON c.id = k.case_id JOIN units u ON u.id = c.unit_id WHERE " + strings.Join(conds, " AND ")
+	where = " WHERE " + strings.Join(conds, " AND ")
 	db := s.conn(ctx)
 	var total int64
-	if err := db.Raw("SELECT count(*)"+from, args...).Scan(&total).Error; err != nil {
+	if err := db.Raw("SELECT count(*) FROM case_clocks k"+where, args...).Scan(&total).Error; err != nil {
 		return nil, 0, translate(err, "thời hạn")
 	}
+	// Open clocks alone are ordered by their latest deadline, which the scope index serves; with
+	// ended ones, open ones come first and ended ones after, the most recently ended first.
+	order := " ORDER BY k.latest_due, k.id"
+	for _, st := range statuses {
+		if !slices.Contains(domain.OpenClockStatuses, st) {
+			order = ` ORDER BY (k.status IN ('missed', 'due_soon', 'running')) DESC, CASE WHEN k.status IN ('missed', 'due_soon', 'running')
+				THEN k.latest_due END, k.ended_at DESC NULLS LAST, k.rule, k.subject_id, k.id`
+			break
+		}
+	}
+	// The page's ids are picked first (for open clocks, from the scope index alone), then only
+	// those rows are read with their cases: clock rows are wide, and a province has thousands.
 	var rows []clockRow
 	args = append(args, f.Limit, f.Offset)
-	q := "SELECT " + clockColumns + ", c.number AS case_number, c.code AS case_code, c.stage AS case_stage, c.unit_id, u.code AS unit_code, " +
-		leadProsecutorSQL + " AS prosecutor_id" + from +
-		` ORDER BY (k.status IN ('missed', 'due_soon', 'running')) DESC, CASE WHEN k.status IN ('missed', 'due_soon', 'running') THEN k.latest_due END,
-		k.ended_at DESC NULLS LAST, k.rule, k.subject_id, k.id LIMIT ? OFFSET ?`
+	q := "WITH page AS (SELECT k.id FROM case_clocks k" + where + order + " LIMIT ? OFFSET ?) SELECT " + clockColumns +
+		", c.number AS case_number, c.code AS case_code, c.stage AS case_stage, c.unit_id, u.code AS unit_code, " + leadProsecutorSQL +
+		" AS prosecutor_id FROM page JOIN case_clocks k ON k.id = page.id JOIN cases c ON c.id = k.case_id JOIN units u ON u.id = c.unit_id" + order
 	if err := db.Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, 0, translate(err, "thời hạn")
 	}

@@ -36,14 +36,15 @@ type ClockStore interface {
 	CaseIDsCountingThrough(ctx context.Context, from, to time.Time) ([]string, error)
 }
 
-// ClockRecords turns the clocks the engine computed for a case into the records the store keeps.
-// clocks must be in the engine's order (before sorting by urgency), which names each clock's
-// occurrence.
-func ClockRecords(caseID string, clocks []workflow.Clock, now time.Time) []domain.ClockRecord {
+// ClockRecords turns the clocks the engine computed for a case into the records the store keeps,
+// with the case's unit and secrecy. clocks must be in the engine's order (before sorting by
+// urgency), which names each clock's occurrence.
+func ClockRecords(cs *domain.Case, clocks []workflow.Clock, now time.Time) []domain.ClockRecord {
+	caseID := cs.ID
 	keys := workflow.ClockKeys(clocks)
 	out := make([]domain.ClockRecord, len(clocks))
 	for i, c := range clocks {
-		r := domain.ClockRecord{CaseID: caseID, Key: keys[i], Rule: string(c.Rule), Subject: c.Subject, SubjectID: c.SubjectID, AccusedID: c.AccusedID,
+		r := domain.ClockRecord{CaseID: caseID, UnitID: cs.UnitID, Secret: cs.Secret, Key: keys[i], Rule: string(c.Rule), Subject: c.Subject, SubjectID: c.SubjectID, AccusedID: c.AccusedID,
 			Article: c.Article, NameVI: c.NameVI, NameEN: c.NameEN, StartAt: c.Start, LengthUnit: string(c.Length.Unit), LengthN: c.Length.N,
 			ExtensionsUsed: len(c.Extensions), ExtensionsLeft: c.ExtensionsLeft, EarliestLastDay: c.Due.Earliest.LastDay,
 			LatestLastDay: c.Due.Latest.LastDay, EarliestDue: c.Due.Earliest.Deadline, LatestDue: c.Due.Latest.Deadline, WarnAt: workflow.WarnAt(c), Lapses: workflow.Lapses(c),
@@ -101,7 +102,11 @@ func (s *Procedure) recomputeClocks(ctx context.Context, caseID string, now time
 	if err != nil {
 		return err
 	}
-	return s.storeClocks(ctx, cc, workflow.Clocks(cc.state, cc.state.Calendar, now), now)
+	if err := s.storeClocks(ctx, cc, workflow.Clocks(cc.state, cc.state.Calendar, now), now); err != nil {
+		return err
+	}
+	// The procedural-defect checker reads the same state: its findings commit with the change too.
+	return s.storeFindings(ctx, cc, now)
 }
 
 func (s *Procedure) storeClocks(ctx context.Context, cc *caseContext, clocks []workflow.Clock, now time.Time) error {
@@ -110,11 +115,13 @@ func (s *Procedure) storeClocks(ctx context.Context, cc *caseContext, clocks []w
 	if err != nil {
 		return err
 	}
-	recs := ClockRecords(caseID, clocks, now)
+	recs := ClockRecords(cc.cs, clocks, now)
 	keep := make(map[string]bool, len(recs))
 	var events []domain.OutboxEvent
 	var violations []domain.Violation
+	var changed []domain.ClockRecord
 	violating := []string{}
+	withdraw := false
 	lead := cc.cs.LeadProsecutorID()
 	for i := range recs {
 		r := &recs[i]
@@ -123,11 +130,21 @@ func (s *Procedure) storeClocks(ctx context.Context, cc *caseContext, clocks []w
 		if had && prev.Status == r.Status {
 			r.StatusChangedAt = prev.StatusChangedAt
 		}
-		if met, late := violationOf(r); late {
+		same := had && sameClock(prev, *r)
+		if !same {
+			changed = append(changed, *r)
+		}
+		met, late := violationOf(r)
+		if late {
 			violating = append(violating, r.Key)
-			violations = append(violations, domain.Violation{CaseID: caseID, ClockKey: r.Key, Rule: r.Rule, Article: r.Article, NameVI: r.NameVI,
-				NameEN: r.NameEN, Subject: r.Subject, SubjectID: r.SubjectID, AccusedID: r.AccusedID, DueAt: r.LatestDue, DetectedAt: now,
-				DetectedBy: detectedByRecompute, MetAt: met, UnitID: cc.cs.UnitID, ProsecutorID: lead})
+			// A violation already recorded for the clock as it stands needs no write.
+			if !same || !wasViolating(prev) {
+				violations = append(violations, domain.Violation{CaseID: caseID, ClockKey: r.Key, Rule: r.Rule, Article: r.Article, NameVI: r.NameVI,
+					NameEN: r.NameEN, Subject: r.Subject, SubjectID: r.SubjectID, AccusedID: r.AccusedID, DueAt: r.LatestDue, DetectedAt: now,
+					DetectedBy: detectedByRecompute, MetAt: met, UnitID: cc.cs.UnitID, ProsecutorID: lead})
+			}
+		} else if had && wasViolating(prev) {
+			withdraw = true
 		}
 		if topic := clockTopic(r.Status); topic != "" && (!had || prev.Status != r.Status) &&
 			(r.Status != domain.ClockStatusMetLate || !had || prev.Status != domain.ClockStatusMissed) {
@@ -135,14 +152,17 @@ func (s *Procedure) storeClocks(ctx context.Context, cc *caseContext, clocks []w
 		}
 	}
 	var remove []string
-	for k := range old {
+	for k, prev := range old {
 		if !keep[k] {
 			remove = append(remove, k)
+			withdraw = withdraw || wasViolating(prev)
 		}
 	}
 	slices.Sort(remove)
-	if err := s.clocks.SaveCaseClocks(ctx, caseID, recs, remove); err != nil {
-		return err
+	if len(changed) > 0 || len(remove) > 0 {
+		if err := s.clocks.SaveCaseClocks(ctx, caseID, changed, remove); err != nil {
+			return err
+		}
 	}
 	if len(violations) > 0 {
 		if err := s.clocks.UpsertViolations(ctx, violations); err != nil {
@@ -151,13 +171,35 @@ func (s *Procedure) storeClocks(ctx context.Context, cc *caseContext, clocks []w
 	}
 	// Whatever no longer shows a limit run out (a corrected date, a suspension found to be on
 	// time, a clock gone) is withdrawn; the row stays, with when.
-	if err := s.clocks.WithdrawViolationsExcept(ctx, caseID, violating, now); err != nil {
-		return err
+	if withdraw {
+		if err := s.clocks.WithdrawViolationsExcept(ctx, caseID, violating, now); err != nil {
+			return err
+		}
 	}
 	if len(events) > 0 {
 		return s.clocks.EnqueueOutbox(ctx, events)
 	}
 	return nil
+}
+
+// wasViolating says whether a stored clock may have a violation in force: only one that was
+// missed, met late or stopped late can have one (the rest were withdrawn when they changed).
+func wasViolating(r domain.ClockRecord) bool {
+	_, late := violationOf(&r)
+	return late
+}
+
+// sameClock says whether a recomputed clock is the stored one: then nothing is written, and its
+// computed_at stays the time it last changed.
+func sameClock(a, b domain.ClockRecord) bool {
+	eq := func(x, y time.Time) bool { return x.Equal(y) }
+	eqp := func(x, y *time.Time) bool { return (x == nil) == (y == nil) && (x == nil || x.Equal(*y)) }
+	return a.UnitID == b.UnitID && a.Secret == b.Secret && a.Rule == b.Rule && a.Subject == b.Subject && a.SubjectID == b.SubjectID &&
+		a.AccusedID == b.AccusedID && a.Article == b.Article && a.NameVI == b.NameVI && a.NameEN == b.NameEN && eq(a.StartAt, b.StartAt) &&
+		a.LengthUnit == b.LengthUnit && a.LengthN == b.LengthN && a.ExtensionsUsed == b.ExtensionsUsed && a.ExtensionsLeft == b.ExtensionsLeft &&
+		eq(a.EarliestLastDay, b.EarliestLastDay) && eq(a.LatestLastDay, b.LatestLastDay) && eq(a.EarliestDue, b.EarliestDue) &&
+		eq(a.LatestDue, b.LatestDue) && eq(a.WarnAt, b.WarnAt) && a.Lapses == b.Lapses && a.Rolled == b.Rolled && a.Uncovered == b.Uncovered &&
+		a.Status == b.Status && eqp(a.EndedAt, b.EndedAt) && a.ExplanationVI == b.ExplanationVI && a.ExplanationEN == b.ExplanationEN
 }
 
 // violationOf says whether a clock shows its limit run out, and when the act finally came:

@@ -26,8 +26,13 @@ type Procedure struct {
 	catalog  *workflow.PenalCatalog
 	calendar *LegalCalendar
 	clocks   ClockStore
+	// findings, when set, keeps the procedural defects each recompute finds (service/findings.go).
+	findings FindingStore
 	// authorities, when set, give the levels that grant and approve (nil: the transition table's).
 	authorities *Authorities
+	// ref, when set, tells whether the calendar and authorities changed, so refCache can keep them.
+	ref      ReferenceStore
+	refCache referenceCache
 }
 
 // NewProcedure wires the lifecycle use cases. catalog is the Penal Code catalog charges are
@@ -205,13 +210,8 @@ func (s *Procedure) load(ctx context.Context, caseID string, lock bool) (*caseCo
 	st := CaseStateOf(cs, accused, decisions, s.catalog)
 	// The calendar judges the guards that compare a date with a running period (an extension
 	// asked for after the period ran out) and counts the clocks recomputed after the step.
-	if st.Calendar, err = s.calendar.Calendar(ctx); err != nil {
+	if st.Calendar, st.Authorities, err = s.reference(ctx); err != nil {
 		return nil, err
-	}
-	if s.authorities != nil {
-		if st.Authorities, err = s.authorities.Table(ctx); err != nil {
-			return nil, err
-		}
 	}
 	return &caseContext{cs: cs, state: st}, nil
 }

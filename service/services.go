@@ -19,10 +19,12 @@ type Stores interface {
 	ProcedureStore
 	CalendarStore
 	AuthorityStore
+	ReferenceStore
 	ClockStore
 	MonitorStore
 	OutboxStore
 	NotificationStore
+	FindingStore
 }
 
 // Services are the use cases, wired over one set of stores. Building them in one place keeps the
@@ -73,10 +75,13 @@ func NewServices(st Stores, c Config) (*Services, error) {
 	calendar := NewLegalCalendar(st, st, authz, st, c.Clock, !c.MakeUpSaturdaysOff)
 	authorities := NewAuthorities(st, st, authz, st, c.Clock)
 	procedure := NewProcedure(st, st, st, st, authz, st, c.Clock, c.Catalog, calendar, st)
-	procedure.authorities = authorities
+	procedure.authorities, procedure.ref = authorities, st
+	procedure.findings = st
 	calendar.onChange = procedure.recomputeAround
 	cases := NewCases(st, st, st, st, authz, st, c.Clock)
 	cases.recompute = procedure.recomputeClocks
+	monitor := NewMonitor(st, st, st, c.Clock, c.Log, InAppChannel{Store: st})
+	monitor.heldPastEnd = procedure.RecomputeHeldPastEnd
 	return &Services{
 		Authz:         authz,
 		Auth:          auth,
@@ -87,6 +92,6 @@ func NewServices(st Stores, c Config) (*Services, error) {
 		Calendar:      calendar,
 		Authorities:   authorities,
 		Notifications: NewNotifications(st, c.Clock),
-		Monitor:       NewMonitor(st, st, st, c.Clock, c.Log, InAppChannel{Store: st}),
+		Monitor:       monitor,
 	}, nil
 }

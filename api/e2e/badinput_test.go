@@ -40,6 +40,10 @@ type fixture struct {
 	// keep as they are.
 	lcCase, lcAccused, lcPending string
 	lcVer                        int
+	// A finding (vi phạm tố tụng) on the fixture's case and a free draft recommendation (kiến
+	// nghị) on it, for the recommendation routes.
+	lcFinding int64
+	lcRec     string
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -74,6 +78,24 @@ func (f *fixture) lifecycleCase(t *testing.T) {
 		t.Fatalf("fixture accused: %+v", o.Decision)
 	}
 	f.lcCase, f.lcVer, f.lcAccused, f.lcPending = s.id, s.version, o.Decision.AccusedID[0], o.Decision.ID
+	// The fixture's case has no defect of its own; the row below stands in for one the checker
+	// would store (the bad-input cases never get past validation, so its content does not matter).
+	if err := e.db.QueryRow(`INSERT INTO case_findings (case_id, finding_key, code, article, severity, message_vi, message_en, remedy, found_at, updated_at)
+		VALUES ($1, 'measure_without_approval|d=|m=|a=', 'measure_without_approval', 'Điều 119(5) BLTTHS', 'violation',
+		'Biện pháp tạm giam đang được thi hành nhưng chưa được Viện kiểm sát phê chuẩn.', 'The detention is executed without approval.', 'request', now(), now())
+		RETURNING id`, s.id).Scan(&f.lcFinding); err != nil {
+		t.Fatal(err)
+	}
+	r := e.send(req{Method: "POST", Path: v1 + "/cases/" + s.id + "/recommendations", Token: tm.chief, Body: map[string]any{"kind": "recommendation",
+		"addressee": "Cơ quan CSĐT Công an TP Hà Nội", "subject": "Kiến nghị khắc phục vi phạm", "body": "Nội dung kiến nghị."}})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("fixture recommendation: %d %s", r.Status, r.Body)
+	}
+	var rec struct {
+		ID string `json:"id"`
+	}
+	r.decode(t, &rec)
+	f.lcRec = rec.ID
 }
 
 func (f *fixture) bodyRoutes() map[string]bodyRoute {
@@ -105,6 +127,15 @@ func (f *fixture) bodyRoutes() map[string]bodyRoute {
 			typeBody: `{"step":"order_detention","measure":"detention"}`,
 			invalid: cqdt("step", "order_detention", "measure", map[string]any{"stage": "investigation",
 				"start_at": f.e.clock.Now().Add(-time.Hour).Format(time.RFC3339), "ordered_end": "31/12/2026"}), invalidField: "measure.ordered_end", invalidRule: "format"},
+		// Recommendations (kiến nghị) and requests (yêu cầu): each invalid body breaks a rule of the
+		// service, checked after authorization.
+		"POST " + v1 + "/findings/:id/recommendations": {user: "hnkv1.vientruong", path: v1 + "/findings/" + strconv.FormatInt(f.lcFinding, 10) + "/recommendations",
+			typeField: "kind", typeBody: `{"kind":1}`, invalid: map[string]any{"kind": "advice"}, invalidField: "kind", invalidRule: "enum"},
+		"POST " + v1 + "/cases/:id/recommendations": {user: "hnkv1.vientruong", path: v1 + "/cases/" + f.lcCase + "/recommendations",
+			typeField: "subject", typeBody: `{"kind":"request","subject":["a"]}`,
+			invalid: map[string]any{"kind": "request", "addressee": "Cơ quan điều tra", "subject": "Yêu cầu", "body": "  "}, invalidField: "body", invalidRule: "required"},
+		"PATCH " + v1 + "/recommendations/:id": {user: "hnkv1.vientruong", path: v1 + "/recommendations/" + f.lcRec, typeField: "version",
+			typeBody: `{"version":"1"}`, invalid: map[string]any{"version": 1, "status": "resolved"}, invalidField: "status", invalidRule: "transition"},
 		"POST " + v1 + "/decisions/:id/approval": {user: "hnkv1.vientruong", path: v1 + "/decisions/" + f.lcPending + "/approval", typeField: "outcome",
 			typeBody: `{"outcome":true}`,
 			invalid:  map[string]any{"version": f.lcVer, "outcome": "perhaps", "issued_on": day}, invalidField: "outcome", invalidRule: "enum"},
@@ -223,6 +254,12 @@ func TestBadBodies(t *testing.T) {
 	}
 	if n := e.count(`SELECT count(*) FROM accused WHERE case_id = $1 AND status = 'pending_approval'`, f.lcCase); n != 1 {
 		t.Errorf("%d accused pending approval, want 1", n)
+	}
+	if n := e.count(`SELECT count(*) FROM recommendations WHERE case_id = $1`, f.lcCase); n != 1 {
+		t.Errorf("%d recommendations on the fixture's case after refused bodies, want the fixture's one", n)
+	}
+	if n := e.count(`SELECT count(*) FROM recommendations WHERE id = $1 AND version = 1 AND status = 'draft'`, f.lcRec); n != 1 {
+		t.Errorf("a refused patch changed the fixture's recommendation")
 	}
 	if n := e.count(`SELECT count(*) FROM legal_calendar WHERE date = '2026-01-12'`); n != 0 {
 		t.Errorf("a refused calendar body wrote the date")

@@ -341,5 +341,5 @@ func (g *generator) live(c *caseRec, s *story, day0 time.Time) {
 	}
 	c.stage, c.kind = sm.st.Stage, sm.st.Kind
 	c.decisions, c.accused = sm.st.Decisions, sm.st.Accused
-	c.clocks = service.ClockRecords(c.id.String(), workflow.Clocks(&sm.st, g.cal, cfg.Now), cfg.Now)
+	c.clocks = service.ClockRecords(&domain.Case{ID: c.id.String(), UnitID: c.unit.id, Secret: c.secret}, workflow.Clocks(&sm.st, g.cal, cfg.Now), cfg.Now)
 }

@@ -232,7 +232,7 @@ func TestStoredClocksMatchTheEngine(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := service.ClockRecords(id, workflow.Clocks(service.CaseStateOf(cs, accused, decisions, cat), cal, refNow), refNow)
+		want := service.ClockRecords(cs, workflow.Clocks(service.CaseStateOf(cs, accused, decisions, cat), cal, refNow), refNow)
 		got := storedClocks(t, pool, id)
 		if len(got) != len(want) {
 			t.Fatalf("case %s (%s): %d stored clocks, the engine computes %d", cs.Number, cs.Stage, len(got), len(want))
@@ -255,7 +255,7 @@ func TestStoredClocksMatchTheEngine(t *testing.T) {
 
 func storedClocks(t *testing.T, pool *pgxpool.Pool, caseID string) map[string]domain.ClockRecord {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), `SELECT clock_key, rule, subject, subject_id, coalesce(accused_id::text, ''), article, name_vi,
+	rows, err := pool.Query(context.Background(), `SELECT unit_id, secret, clock_key, rule, subject, subject_id, coalesce(accused_id::text, ''), article, name_vi,
 		name_en, start_at, length_unit, length_n, extensions_used, extensions_left, earliest_last_day, latest_last_day, earliest_due, latest_due,
 		warn_at, lapses, rolled, uncovered, status, ended_at, explanation_vi, explanation_en, computed_at, status_changed_at
 		FROM case_clocks WHERE case_id = $1`, caseID)
@@ -266,7 +266,7 @@ func storedClocks(t *testing.T, pool *pgxpool.Pool, caseID string) map[string]do
 	out := map[string]domain.ClockRecord{}
 	for rows.Next() {
 		r := domain.ClockRecord{CaseID: caseID}
-		if err := rows.Scan(&r.Key, &r.Rule, &r.Subject, &r.SubjectID, &r.AccusedID, &r.Article, &r.NameVI, &r.NameEN, &r.StartAt, &r.LengthUnit,
+		if err := rows.Scan(&r.UnitID, &r.Secret, &r.Key, &r.Rule, &r.Subject, &r.SubjectID, &r.AccusedID, &r.Article, &r.NameVI, &r.NameEN, &r.StartAt, &r.LengthUnit,
 			&r.LengthN, &r.ExtensionsUsed, &r.ExtensionsLeft, &r.EarliestLastDay, &r.LatestLastDay, &r.EarliestDue, &r.LatestDue, &r.WarnAt,
 			&r.Lapses, &r.Rolled, &r.Uncovered, &r.Status, &r.EndedAt, &r.ExplanationVI, &r.ExplanationEN, &r.ComputedAt, &r.StatusChangedAt); err != nil {
 			t.Fatal(err)
@@ -299,6 +299,8 @@ func diffClock(got, want domain.ClockRecord) string {
 		return fmt.Sprintf("extensions %d/%d, want %d/%d", got.ExtensionsUsed, got.ExtensionsLeft, want.ExtensionsUsed, want.ExtensionsLeft)
 	case !got.EarliestDue.Equal(want.EarliestDue) || !got.LatestDue.Equal(want.LatestDue) || !got.WarnAt.Equal(want.WarnAt):
 		return fmt.Sprintf("due %s..%s warn %s, want %s..%s warn %s", got.EarliestDue, got.LatestDue, got.WarnAt, want.EarliestDue, want.LatestDue, want.WarnAt)
+	case got.UnitID != want.UnitID || got.Secret != want.Secret:
+		return fmt.Sprintf("unit %d secret %v, want %d %v", got.UnitID, got.Secret, want.UnitID, want.Secret)
 	case got.Lapses != want.Lapses:
 		return fmt.Sprintf("lapses %v, want %v", got.Lapses, want.Lapses)
 	case got.Rolled != want.Rolled || got.Uncovered != want.Uncovered || got.Status != want.Status || !same(got.EndedAt, want.EndedAt):

@@ -38,7 +38,7 @@ func (w *rowSet) tables() []table {
 			"proposed", "created_at"}, w.charges},
 		{"measures", []string{"id", "case_id", "accused_id", "kind", "stage", "start_at", "ordered_end", "extends_id", "extension_no",
 			"decision_id", "status", "ended_at", "ended_by", "created_at"}, w.measures},
-		{"case_clocks", []string{"case_id", "clock_key", "rule", "subject", "subject_id", "accused_id", "article", "name_vi", "name_en",
+		{"case_clocks", []string{"case_id", "unit_id", "secret", "clock_key", "rule", "subject", "subject_id", "accused_id", "article", "name_vi", "name_en",
 			"start_at", "length_unit", "length_n", "extensions_used", "extensions_left", "earliest_last_day", "latest_last_day", "earliest_due",
 			"latest_due", "warn_at", "lapses", "rolled", "uncovered", "status", "ended_at", "explanation_vi", "explanation_en", "computed_at",
 			"status_changed_at"}, w.clocks},
@@ -125,7 +125,7 @@ func (w *rowSet) add(c *caseRec, reportNumber, code string, now time.Time) {
 		}
 	}
 	for _, r := range c.clocks {
-		w.clocks = append(w.clocks, []any{caseID, r.Key, r.Rule, r.Subject, r.SubjectID, id(r.AccusedID), r.Article, r.NameVI, r.NameEN, r.StartAt,
+		w.clocks = append(w.clocks, []any{caseID, r.UnitID, r.Secret, r.Key, r.Rule, r.Subject, r.SubjectID, id(r.AccusedID), r.Article, r.NameVI, r.NameEN, r.StartAt,
 			r.LengthUnit, int32(r.LengthN), int32(r.ExtensionsUsed), int32(r.ExtensionsLeft), date(r.EarliestLastDay), date(r.LatestLastDay),
 			r.EarliestDue, r.LatestDue, r.WarnAt, r.Lapses, r.Rolled, r.Uncovered, r.Status, optTime(r.EndedAt), r.ExplanationVI, r.ExplanationEN,
 			r.ComputedAt, r.StatusChangedAt})

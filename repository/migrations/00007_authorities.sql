@@ -6,6 +6,12 @@
 -- these articles was not seen, so they are data a system administrator edits through the API.
 -- The application seeds the shipped rows (workflow.DefaultAuthorities) on migrate, inserting only
 -- missing keys, so an edit is never overwritten by an upgrade.
+-- Every write to the reference tables (the legal calendar, the authorities) takes a revision
+-- from one sequence, so the application can keep what it built from them until the highest
+-- revision changes.
+CREATE SEQUENCE reference_revision;
+ALTER TABLE legal_calendar ADD COLUMN revision bigint NOT NULL DEFAULT nextval('reference_revision');
+
 CREATE TABLE authorities (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     step       text        NOT NULL,
@@ -19,7 +25,8 @@ CREATE TABLE authorities (
     -- A withdrawn row is kept, so that the next sync of the shipped rows does not bring it back.
     withdrawn  boolean     NOT NULL DEFAULT false,
     updated_at timestamptz NOT NULL DEFAULT now(),
-    updated_by uuid        REFERENCES users (id) -- NULL for rows seeded from the shipped table
+    updated_by uuid        REFERENCES users (id), -- NULL for rows seeded from the shipped table
+    revision   bigint      NOT NULL DEFAULT nextval('reference_revision')
 );
 CREATE UNIQUE INDEX authorities_key ON authorities (step, power, rung, class);
 
@@ -29,3 +36,5 @@ INSERT INTO role_permissions (role, action, scope, condition) VALUES
 -- +goose Down
 DELETE FROM role_permissions WHERE action = 'authority.manage';
 DROP TABLE authorities;
+ALTER TABLE legal_calendar DROP COLUMN revision;
+DROP SEQUENCE reference_revision;
