@@ -146,6 +146,26 @@ func (s *Store) InsertCase(ctx context.Context, cs *domain.Case) error {
 
 const caseSelect = `SELECT c.*, u.path::text AS unit_path, u.code AS unit_code FROM cases c JOIN units u ON u.id = c.unit_id `
 
+// GetCaseWithTeam loads a case with its team but without its parties or former units: what the
+// deadline engine needs, in two statements with the lead prosecutor read in the first.
+func (s *Store) GetCaseWithTeam(ctx context.Context, id string) (*domain.Case, error) {
+	db := s.conn(ctx)
+	var r caseRow
+	if err := db.Raw(caseSelect+"WHERE c.id = ?", id).Take(&r).Error; err != nil {
+		return nil, translate(err, "hồ sơ")
+	}
+	cs := r.toDomain()
+	var team []assignmentRow
+	if err := db.Raw(`SELECT a.* FROM case_assignments a WHERE a.case_id = ? ORDER BY a.assigned_at, a.id`, id).Scan(&team).Error; err != nil {
+		return nil, translate(err, "phân công")
+	}
+	for _, a := range team {
+		cs.Team = append(cs.Team, domain.Assignment{ID: a.ID, CaseID: a.CaseID, UserID: a.UserID, Role: domain.AssignmentRole(a.Role),
+			AssignedAt: a.AssignedAt, EndedAt: a.EndedAt})
+	}
+	return &cs, nil
+}
+
 // GetCase loads a case with its parties and its whole team history.
 func (s *Store) GetCase(ctx context.Context, id string) (*domain.Case, error) {
 	db := s.conn(ctx)

@@ -98,10 +98,31 @@ type ClockEventPayload struct {
 // monitor would have: both write under the same dedup keys, so whichever sees it first records it
 // once. A violation whose clock turns out kept (a corrected date) is withdrawn.
 func (s *Procedure) recomputeClocks(ctx context.Context, caseID string, now time.Time) error {
-	cc, err := s.load(ctx, caseID, false)
+	// The case is read without what only authorization and the timeline need (parties, former
+	// units): a recompute runs inside a write that has already judged the caller.
+	cs, err := s.cases.GetCaseWithTeam(ctx, caseID)
 	if err != nil {
 		return err
 	}
+	accused, err := s.proc.ListAccused(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	return s.recomputeFrom(ctx, cs, accused, now)
+}
+
+// recomputeFrom recomputes a case's clocks and findings from the case and accused the caller has
+// just read in the same transaction (a decision's outcome), reading only its decisions.
+func (s *Procedure) recomputeFrom(ctx context.Context, cs *domain.Case, accused []domain.Accused, now time.Time) error {
+	decisions, err := s.proc.ListDecisions(ctx, cs.ID)
+	if err != nil {
+		return err
+	}
+	st := CaseStateOf(cs, accused, decisions, s.catalog)
+	if st.Calendar, st.Authorities, err = s.reference(ctx); err != nil {
+		return err
+	}
+	cc := &caseContext{cs: cs, state: st}
 	if err := s.storeClocks(ctx, cc, workflow.Clocks(cc.state, cc.state.Calendar, now), now); err != nil {
 		return err
 	}

@@ -119,6 +119,8 @@ type CaseStore interface {
 	InsertCase(ctx context.Context, cs *domain.Case) error
 	// GetCase loads a case with its parties, its unit's path and its whole team history.
 	GetCase(ctx context.Context, id string) (*domain.Case, error)
+	// GetCaseWithTeam loads a case with its team only, for the deadline engine.
+	GetCaseWithTeam(ctx context.Context, id string) (*domain.Case, error)
 	// UpdateCase applies a patch if and only if the stored version equals p.Version.
 	UpdateCase(ctx context.Context, id string, p domain.CasePatch, now time.Time) error
 	ListCases(ctx context.Context, scope domain.Scope, f domain.CaseFilter) (domain.CasePage, error)

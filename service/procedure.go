@@ -285,7 +285,7 @@ func (s *Procedure) Record(ctx context.Context, p *Principal, caseID string, in 
 			if err != nil {
 				return err
 			}
-			return s.recomputeClocks(ctx, caseID, now)
+			return s.recomputeFrom(ctx, out.Case, out.Accused, now)
 		}
 		req, err := s.request(ctx, p, cc, &in)
 		if err != nil {
@@ -310,7 +310,7 @@ func (s *Procedure) Record(ctx context.Context, p *Principal, caseID string, in 
 		}
 		// The clocks of the case (and of the case a separation opened) are recomputed with the
 		// decision, so what lists and the monitor read is never behind the record.
-		if err := s.recomputeClocks(ctx, caseID, now); err != nil {
+		if err := s.recomputeFrom(ctx, out.Case, out.Accused, now); err != nil {
 			return err
 		}
 		if res.Transition.Effect == workflow.EffectSplit && out.Decision.TargetCaseID != "" {
@@ -870,7 +870,7 @@ func (s *Procedure) Decide(ctx context.Context, p *Principal, decisionID string,
 		if out, err = s.outcome(ctx, cc.cs.ID, d.ID); err != nil {
 			return err
 		}
-		return s.recomputeClocks(ctx, cc.cs.ID, now)
+		return s.recomputeFrom(ctx, out.Case, out.Accused, now)
 	})
 	if err != nil {
 		if de, ok := domain.AsError(err); ok && de.Code == domain.CodeConflict && len(de.Details) > 0 && de.Details[0].Field == "decision_id" {

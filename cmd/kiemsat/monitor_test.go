@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"testing"
+
+	"kiemsat/domain"
+	"kiemsat/service/seed"
+)
+
+// The monitor command: a dry run a year ahead moves clocks and writes nothing; a real run now
+// changes what is due now, and a second one finds nothing left; recompute-clocks rebuilds the
+// stored clocks of every case after they were lost.
+func TestMonitorAndRecomputeCommands(t *testing.T) {
+	ctx := context.Background()
+	e := newTestEnv(t)
+	units, err := seed.Org(ctx, e.store, e.store, e.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kv1 := units[seed.RegionalCode("HNI", 1)]
+	e.addUser(t, "kv1.ksv", kv1, domain.RoleProsecutor)
+	e.addUser(t, "kv1.thuky", kv1, domain.RoleClerk)
+	e.addUser(t, "kv1.vientruong", kv1, domain.RoleChief)
+	t.Setenv("DATABASE_URL", e.url)
+	if err := runGen(ctx, []string{"--cases", "600", "--seed", "5"}); err != nil {
+		t.Fatal(err)
+	}
+	open := e.count(t, `SELECT count(*) FROM case_clocks WHERE status IN ('running', 'due_soon')`)
+	violations := e.count(t, `SELECT count(*) FROM violations`)
+	if open == 0 {
+		t.Fatal("no open clock generated")
+	}
+	if err := runMonitor(ctx, []string{"--at", "+8760h", "--dry-run", "--baseline"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(t, `SELECT count(*) FROM case_clocks WHERE status IN ('running', 'due_soon')`); n != open {
+		t.Fatalf("the dry run changed open clocks: %d, was %d", n, open)
+	}
+	if err := runMonitor(ctx, []string{"--at", "+8760h"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(t, `SELECT count(*) FROM case_clocks WHERE status IN ('running', 'due_soon')`); n != 0 {
+		t.Fatalf("%d clocks still open a year on", n)
+	}
+	if n := e.count(t, `SELECT count(*) FROM violations`); n <= violations {
+		t.Fatalf("no violation recorded a year on (%d, was %d)", n, violations)
+	}
+	if n := e.count(t, `SELECT count(*) FROM outbox WHERE delivered_at IS NULL`); n != 0 {
+		t.Fatalf("%d events left undelivered by the run", n)
+	}
+	if err := runMonitor(ctx, []string{"--at", "bad"}); err == nil {
+		t.Fatal("--at bad accepted")
+	}
+
+	// Lost stored clocks come back from the record.
+	keys := e.count(t, `SELECT count(*) FROM case_clocks`)
+	if _, err := e.pool.Exec(ctx, `DELETE FROM case_clocks`); err != nil {
+		t.Fatal(err)
+	}
+	if err := runRecomputeClocks(ctx, []string{"--batch", "97"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(t, `SELECT count(*) FROM case_clocks`); n != keys {
+		t.Fatalf("%d clocks after recompute-clocks, want %d", n, keys)
+	}
+	if n := e.count(t, `SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id)
+		AND c.stage NOT IN ('closed', 'terminated', 'joined', 'not_instituted')`); n != 0 {
+		t.Fatalf("%d open cases without clocks after recompute-clocks", n)
+	}
+}
