@@ -74,27 +74,11 @@ func (s *Procedure) ListDeadlines(ctx context.Context, p *Principal, f domain.Cl
 	if f.DueBefore != nil && f.DueAfter != nil && f.DueBefore.Before(*f.DueAfter) {
 		return nil, 0, domain.Invalid("due_before", "after_from", "due_before không được trước due_after")
 	}
-	if f.ProsecutorID != nil && !validUUID(*f.ProsecutorID) {
-		return nil, 0, domain.Invalid("prosecutor_id", "format", "mã kiểm sát viên không hợp lệ")
-	}
-	if f.CaseID != nil && !validUUID(*f.CaseID) {
-		return nil, 0, domain.Invalid("case_id", "format", "mã hồ sơ không hợp lệ")
-	}
-	scope := s.authz.Scope(p, domain.ActCaseRead)
-	if err := s.checkUnitFilter(ctx, scope, f.UnitID); err != nil {
-		return nil, 0, err
-	}
-	var items []domain.ClockListItem
-	var total int64
-	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
-		var err error
-		if items, total, err = s.clocks.ListClocks(ctx, scope, f); err != nil {
-			return err
-		}
-		detail, _ := json.Marshal(map[string]any{"returned": len(items), "total": total, "unit_id": f.UnitID, "status": f.Statuses, "rule": f.Rules})
-		return s.audit.Record(ctx, p.audit(s.clock.Now(), "deadline.list", "case", "", p.User.UnitID, domain.OutcomeSuccess, string(detail)))
-	})
-	return items, total, err
+	return scopedList(ctx, s, p, "deadline.list", scopedFilter{f.UnitID, f.ProsecutorID, f.CaseID},
+		map[string]any{"unit_id": f.UnitID, "status": f.Statuses, "rule": f.Rules},
+		func(ctx context.Context, scope domain.Scope) ([]domain.ClockListItem, int64, error) {
+			return s.clocks.ListClocks(ctx, scope, f)
+		})
 }
 
 // ListViolations lists the violations of time limits on the cases the caller may read, the most
@@ -109,25 +93,44 @@ func (s *Procedure) ListViolations(ctx context.Context, p *Principal, f domain.V
 	if f.DetectedBefore != nil && f.DetectedAfter != nil && !f.DetectedAfter.Before(*f.DetectedBefore) {
 		return nil, 0, domain.Invalid("detected_before", "after_from", "detected_before phải sau detected_after")
 	}
-	if f.ProsecutorID != nil && !validUUID(*f.ProsecutorID) {
+	return scopedList(ctx, s, p, "violation.list", scopedFilter{f.UnitID, f.ProsecutorID, f.CaseID}, map[string]any{"unit_id": f.UnitID, "rule": f.Rules},
+		func(ctx context.Context, scope domain.Scope) ([]domain.Violation, int64, error) {
+			return s.clocks.ListViolations(ctx, scope, f)
+		})
+}
+
+// scopedFilter is what every list across the caller's case scope filters on besides its own.
+type scopedFilter struct {
+	unitID       *int64
+	prosecutorID *string
+	caseID       *string
+}
+
+// scopedList runs a list over the cases the caller may read: the shared filters checked, the
+// store's query run in a transaction with the list's audit row (action, what was asked and how
+// much came back).
+func scopedList[T any](ctx context.Context, s *Procedure, p *Principal, action string, f scopedFilter, asked map[string]any,
+	list func(ctx context.Context, scope domain.Scope) ([]T, int64, error)) ([]T, int64, error) {
+	if f.prosecutorID != nil && !validUUID(*f.prosecutorID) {
 		return nil, 0, domain.Invalid("prosecutor_id", "format", "mã kiểm sát viên không hợp lệ")
 	}
-	if f.CaseID != nil && !validUUID(*f.CaseID) {
+	if f.caseID != nil && !validUUID(*f.caseID) {
 		return nil, 0, domain.Invalid("case_id", "format", "mã hồ sơ không hợp lệ")
 	}
 	scope := s.authz.Scope(p, domain.ActCaseRead)
-	if err := s.checkUnitFilter(ctx, scope, f.UnitID); err != nil {
+	if err := s.checkUnitFilter(ctx, scope, f.unitID); err != nil {
 		return nil, 0, err
 	}
-	var items []domain.Violation
+	var items []T
 	var total int64
 	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
 		var err error
-		if items, total, err = s.clocks.ListViolations(ctx, scope, f); err != nil {
+		if items, total, err = list(ctx, scope); err != nil {
 			return err
 		}
-		detail, _ := json.Marshal(map[string]any{"returned": len(items), "total": total, "unit_id": f.UnitID, "rule": f.Rules})
-		return s.audit.Record(ctx, p.audit(s.clock.Now(), "violation.list", "case", "", p.User.UnitID, domain.OutcomeSuccess, string(detail)))
+		asked["returned"], asked["total"] = len(items), total
+		detail, _ := json.Marshal(asked)
+		return s.audit.Record(ctx, p.audit(s.clock.Now(), action, "case", "", p.User.UnitID, domain.OutcomeSuccess, string(detail)))
 	})
 	return items, total, err
 }

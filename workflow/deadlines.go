@@ -77,17 +77,30 @@ func Clocks(cs *CaseState, cal *Calendar, now time.Time) []Clock {
 	cs = &st
 	var out []Clock
 	for _, r := range Rules {
-		switch r.Kind {
-		case ruleKindCase:
-			if r.Shortens != "" {
-				out = append(out, summaryClocks(cs, r, cal, now)...)
-				continue
-			}
-			out = append(out, caseClocks(cs, r, cal, now)...)
-		case ruleKindPendingDecision:
-			out = append(out, pendingClocks(cs, r, cal, now)...)
-		case ruleKindMeasure:
-			out = append(out, measureClocks(cs, r, cal, now)...)
+		out = append(out, clocksOf(cs, r, cal, now)...)
+	}
+	return out
+}
+
+// clocksOf computes the clocks of one version of a rule: those whose start it judges (RuleAt).
+func clocksOf(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock {
+	var all []Clock
+	switch r.Kind {
+	case ruleKindCase:
+		if r.Shortens != "" {
+			all = summaryClocks(cs, r, cal, now)
+		} else {
+			all = caseClocks(cs, r, cal, now)
+		}
+	case ruleKindPendingDecision:
+		all = pendingClocks(cs, r, cal, now)
+	case ruleKindMeasure:
+		all = measureClocks(cs, r, cal, now)
+	}
+	out := all[:0]
+	for _, c := range all {
+		if r.judges(c.Start) {
+			out = append(out, c)
 		}
 	}
 	return out
@@ -503,11 +516,10 @@ func actedAt(d domain.Decision) time.Time {
 func investigationClocks(cs *CaseState, cal *Calendar, now time.Time) []Clock {
 	var out []Clock
 	for _, id := range []RuleID{RuleInvestigation, RuleInvestigationResumed, RuleSupplementaryVKS, RuleSupplementaryCourt, RuleSummaryInvestigation} {
-		r, _ := RuleByID(id)
-		if r.Shortens != "" {
-			out = append(out, summaryClocks(cs, r, cal, now)...)
-		} else {
-			out = append(out, caseClocks(cs, r, cal, now)...)
+		for _, r := range Rules {
+			if r.ID == id {
+				out = append(out, clocksOf(cs, r, cal, now)...)
+			}
 		}
 	}
 	return out

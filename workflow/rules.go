@@ -276,12 +276,43 @@ var Rules = []Rule{
 		WarnDays: 10, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
 }
 
-// RuleByID finds a rule.
+// RuleByID finds the newest version of a rule.
 func RuleByID(id RuleID) (Rule, bool) {
+	var out Rule
+	found := false
 	for _, r := range Rules {
-		if r.ID == id {
-			return r, true
+		if r.ID == id && (!found || r.EffectiveFrom.After(out.EffectiveFrom)) {
+			out, found = r, true
 		}
 	}
-	return Rule{}, false
+	return out, found
+}
+
+// RuleAt finds the version of a rule that judges a clock started at start: the newest version in
+// force on that day, or the oldest version for a clock older than every version (a law changes
+// limits for what starts after it, not for what has started: reference §6).
+func RuleAt(id RuleID, start time.Time) (Rule, bool) {
+	var at, oldest Rule
+	foundAt, foundOldest := false, false
+	for _, r := range Rules {
+		if r.ID != id {
+			continue
+		}
+		if !foundOldest || r.EffectiveFrom.Before(oldest.EffectiveFrom) {
+			oldest, foundOldest = r, true
+		}
+		if !r.EffectiveFrom.After(start) && (!foundAt || r.EffectiveFrom.After(at.EffectiveFrom)) {
+			at, foundAt = r, true
+		}
+	}
+	if foundAt {
+		return at, true
+	}
+	return oldest, foundOldest
+}
+
+// judges says whether this version of a rule is the one that judges a clock started at start.
+func (r Rule) judges(start time.Time) bool {
+	v, ok := RuleAt(r.ID, start)
+	return ok && v.EffectiveFrom.Equal(r.EffectiveFrom)
 }

@@ -12,7 +12,7 @@ import (
 // rule's warning days (two hours for the hour limits, which have none). The monitor moves stored
 // clocks by this instant, so it must agree with the status Clocks computes.
 func WarnAt(c Clock) time.Time {
-	r, ok := RuleByID(c.Rule)
+	r, ok := RuleAt(c.Rule, c.Start)
 	if !ok {
 		return c.Due.Earliest.Deadline
 	}
@@ -47,7 +47,7 @@ func ArticleEN(vi string) string { return articleEN(vi) }
 // Lapses reports whether a clock is a window (the time to appeal or to protest) rather than a
 // duty: when it runs out unused the right lapses and the clock ends cancelled, with no violation.
 func Lapses(c Clock) bool {
-	r, ok := RuleByID(c.Rule)
+	r, ok := RuleAt(c.Rule, c.Start)
 	return ok && r.Window
 }
 
@@ -78,6 +78,9 @@ func AssumeExtension(cs *CaseState, clocks []Clock, rule RuleID, cal *Calendar, 
 		return nil, v.Err()
 	}
 	c := clocks[idx]
+	if v, ok := RuleAt(rule, c.Start); ok && v.Ladder != nil {
+		r = v // the version that judges this clock
+	}
 	rungs := ladderFor(r.Ladder, cs.Class)
 	if len(c.Extensions) >= len(rungs) {
 		v.AddArticle(field, "no_extension_left", r.Ladder.Article, "đã hết số lần gia hạn theo loại tội phạm")
