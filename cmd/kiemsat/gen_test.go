@@ -275,7 +275,7 @@ func TestGenClocksMatchTheService(t *testing.T) {
 	// the test clock, moved back there.
 	now := time.Now().In(service.VietnamTime)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, service.VietnamTime)
-	e.clock.Advance(today.Sub(time.Now()))
+	e.clock.Advance(time.Until(today))
 	cred, err := e.store.GetCredentials(ctx, "kv1.vientruong")
 	if err != nil {
 		t.Fatal(err)

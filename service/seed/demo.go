@@ -195,7 +195,7 @@ func demoCaseList() []demoCase {
 		{"hnkv1.thuky", hn1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 30,
 			"Vụ án cố ý gây thương tích thứ hai của nhóm đối tượng tại quán karaoke trên phố Trần Duy Hưng.",
 			"Cơ quan CSĐT Công an TP Hà Nội", 134, 1, false, nil, "hnkv1.ksv2", "hnkv1.vientruong"},
-		{"hnkv1.thuky", hn1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 20,
+		{"hnkv1.thuky", hn1, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 12,
 			"Vụ án trộm cắp tài sản tại siêu thị: bị bắt quả tang khi lấy trộm hàng hóa trị giá 3 triệu đồng, đã thành khẩn khai báo.",
 			"Cơ quan CSĐT Công an TP Hà Nội", 173, 1, false, nil, "hnkv1.ksv2", "hnkv1.vientruong"},
 		{"hnkv2.thuky", hn2, domain.KindCase, domain.SourceInstitutionDecision, domain.ChannelAgency, 25,
