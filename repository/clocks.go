@@ -398,7 +398,8 @@ var monitorMissedSQL = `WITH claim AS (
 			WHERE violations.withdrawn_at IS NOT NULL OR violations.due_at <> EXCLUDED.due_at
 		RETURNING 1
 	), o AS (` + clockEventSQL(domain.ClockStatusMissed, service.TopicClockMissed) + `)
-	SELECT (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM v) AS violations, (SELECT count(*) FROM o) AS events`
+	SELECT (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM v) AS violations, (SELECT count(*) FROM o) AS events,
+		(SELECT coalesce(string_agg(DISTINCT case_id::text, ','), '') FROM moved WHERE subject = 'measure') AS measure_cases`
 
 // monitorDueSoonSQL moves a batch of running clocks that reached their warning, and are not yet
 // out, to due soon, with their outbox events.
@@ -410,7 +411,7 @@ var monitorDueSoonSQL = `WITH claim AS (
 		WHERE k.id = claim.id AND k.status = 'running'
 		RETURNING k.*
 	), o AS (` + clockEventSQL(domain.ClockStatusDueSoon, service.TopicClockDueSoon) + `)
-	SELECT (SELECT count(*) FROM moved) AS moved, 0 AS violations, (SELECT count(*) FROM o) AS events`
+	SELECT (SELECT count(*) FROM moved) AS moved, 0 AS violations, (SELECT count(*) FROM o) AS events, '' AS measure_cases`
 
 // monitorLapseSQL closes a batch of windows (to appeal, to protest) that ran out unused: the right
 // lapsed, which is no violation, so the clock ends cancelled at its latest reading with no event.
@@ -422,12 +423,13 @@ var monitorLapseSQL = `WITH claim AS (
 		WHERE k.id = claim.id AND k.status IN ('running', 'due_soon') AND k.latest_due <= @now AND k.lapses
 		RETURNING k.id
 	)
-	SELECT count(*) AS moved, 0 AS violations, 0 AS events FROM moved`
+	SELECT count(*) AS moved, 0 AS violations, 0 AS events, '' AS measure_cases FROM moved`
 
 type monitorCounts struct {
-	Moved      int64 `gorm:"column:moved"`
-	Violations int64 `gorm:"column:violations"`
-	Events     int64 `gorm:"column:events"`
+	Moved        int64  `gorm:"column:moved"`
+	Violations   int64  `gorm:"column:violations"`
+	Events       int64  `gorm:"column:events"`
+	MeasureCases string `gorm:"column:measure_cases"`
 }
 
 // AdvanceClocks applies what the passing of time does to stored clocks at now, in batches, each
@@ -454,11 +456,16 @@ func (s *Store) AdvanceClocks(ctx context.Context, now time.Time, batch int) (se
 			*step.moved += c.Moved
 			res.Violations += c.Violations
 			res.Events += c.Events
+			if c.MeasureCases != "" {
+				res.MeasureCases = append(res.MeasureCases, strings.Split(c.MeasureCases, ",")...)
+			}
 			if c.Moved < int64(batch) {
 				break
 			}
 		}
 	}
+	slices.Sort(res.MeasureCases)
+	res.MeasureCases = slices.Compact(res.MeasureCases)
 	return res, nil
 }
 

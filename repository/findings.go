@@ -163,20 +163,6 @@ func (s *Store) GetFinding(ctx context.Context, id int64) (domain.CaseFinding, e
 	return rows[0].toDomain(), nil
 }
 
-// CasesHeldPastOrderedEnd returns up to limit cases where a custody or detention order in force
-// ended (24:00 of its ordered end date, Vietnam time) before now, no extension continues it, and
-// no open finding says so yet. It reads the partial index on active measures' ordered end.
-func (s *Store) CasesHeldPastOrderedEnd(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	var ids []string
-	err := s.conn(ctx).Raw(`SELECT DISTINCT m.case_id::text FROM measures m
-		WHERE m.status = 'active' AND m.kind IN ('custody', 'detention') AND m.ordered_end < (?::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
-		AND NOT EXISTS (SELECT 1 FROM measures x WHERE x.extends_id = m.id AND x.status IN ('active', 'ended'))
-		AND NOT EXISTS (SELECT 1 FROM case_findings f WHERE f.case_id = m.case_id AND f.code = 'held_past_ordered_end'
-			AND f.measure_id = m.id AND f.resolved_at IS NULL)
-		ORDER BY 1 LIMIT ?`, now, limit).Scan(&ids).Error
-	return ids, translate(err, "biện pháp ngăn chặn")
-}
-
 type recommendationRow struct {
 	ID          string     `gorm:"column:id"`
 	CaseID      string     `gorm:"column:case_id"`

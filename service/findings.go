@@ -25,10 +25,6 @@ type FindingStore interface {
 	// ListFindings returns a page of findings of the cases in scope with the total matching.
 	ListFindings(ctx context.Context, scope domain.Scope, f domain.FindingFilter) ([]domain.CaseFinding, int64, error)
 	GetFinding(ctx context.Context, id int64) (domain.CaseFinding, error)
-	// CasesHeldPastOrderedEnd returns up to limit cases where a custody or detention order in
-	// force ran out before now with no extension continuing it and no open finding saying so:
-	// the only finding that time alone can make appear.
-	CasesHeldPastOrderedEnd(ctx context.Context, now time.Time, limit int) ([]string, error)
 	// InsertRecommendation adds a recommendation; a second one in progress for the same finding
 	// is a conflict.
 	InsertRecommendation(ctx context.Context, r *domain.Recommendation) error
@@ -101,31 +97,36 @@ func (s *Procedure) storeFindings(ctx context.Context, cc *caseContext, now time
 	return s.findings.SaveCaseFindings(ctx, caseID, upsert, resolve, now)
 }
 
-// RecomputeHeldPastEnd recomputes, at now, the cases where a person is held past the end date
-// written in the custody or detention order and no open finding says so yet. Every other defect
-// comes from the record and appears with the change that makes it; this one appears by the
-// passing of time alone, so the monitor calls this on each sweep. It returns how many cases it
-// recomputed.
-func (s *Procedure) RecomputeHeldPastEnd(ctx context.Context, now time.Time) (int, error) {
-	if s.findings == nil {
+// RecomputeHeldPastEnd recomputes, at now, the cases whose custody or detention clock the monitor
+// has found run out with the order still in force. Every other defect comes from the record and
+// appears with the change that makes it; this one appears by the passing of time alone, so the
+// monitor's clock.missed event of the measure reaches FindingsChannel, which calls this. Cases are
+// recomputed in id order (the order every writer locks them in), 100 to a transaction. It
+// returns how many.
+func (s *Procedure) RecomputeHeldPastEnd(ctx context.Context, caseIDs []string, now time.Time) (int, error) {
+	if s.findings == nil || len(caseIDs) == 0 {
 		return 0, nil
 	}
-	ids, err := s.findings.CasesHeldPastOrderedEnd(ctx, now, 500)
-	if err != nil || len(ids) == 0 {
-		return 0, err
-	}
-	err = s.tx.WithinTx(ctx, func(ctx context.Context) error {
-		for _, id := range ids {
-			if err := s.proc.LockCase(ctx, id); err != nil {
-				return err
+	ids := slices.Clone(caseIDs)
+	slices.Sort(ids)
+	for start := 0; start < len(ids); start += 100 {
+		batch := ids[start:min(start+100, len(ids))]
+		err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
+			for _, id := range batch {
+				if err := s.proc.LockCase(ctx, id); err != nil {
+					return err
+				}
+				if err := s.recomputeClocks(ctx, id, now); err != nil {
+					return fmt.Errorf("recompute case %s: %w", id, err)
+				}
 			}
-			if err := s.recomputeClocks(ctx, id, now); err != nil {
-				return fmt.Errorf("recompute case %s: %w", id, err)
-			}
+			return nil
+		})
+		if err != nil {
+			return start, err
 		}
-		return nil
-	})
-	return len(ids), err
+	}
+	return len(ids), nil
 }
 
 // validDefectCodes refuses codes the checker does not know.
@@ -778,4 +779,29 @@ func strs[T ~string](xs []T) []string {
 		out[i] = string(x)
 	}
 	return out
+}
+
+// FindingsChannel is the outbox channel that brings a case's findings up to date when time alone
+// made a defect: a custody or detention clock run out with the order still in force (held past
+// the ordered end). It recomputes the case in the dispatcher's transaction, so the finding and
+// the receipt commit together; the sweep itself stays a handful of statements however many
+// orders ran out, and a failure is retried like any delivery.
+type FindingsChannel struct {
+	Procedure *Procedure
+	Clock     Clock
+}
+
+// Name is the channel's receipt name.
+func (FindingsChannel) Name() string { return "findings" }
+
+// Deliver recomputes the case of a measure's missed clock; other events need nothing.
+func (c FindingsChannel) Deliver(ctx context.Context, ev domain.OutboxEvent) (string, error) {
+	var p ClockEventPayload
+	if ev.Topic != TopicClockMissed || json.Unmarshal(ev.Payload, &p) != nil || p.Subject != "measure" || p.CaseID == "" {
+		return "not a measure run out", nil
+	}
+	if _, err := c.Procedure.RecomputeHeldPastEnd(ctx, []string{p.CaseID}, c.Clock.Now()); err != nil {
+		return "", err
+	}
+	return "recomputed", nil
 }

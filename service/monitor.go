@@ -20,9 +20,9 @@ type MonitorResult struct {
 	Lapsed     int64 // windows (to appeal, to protest) that closed unused: no violation
 	Violations int64 // violations recorded (or put in force again)
 	Events     int64 // outbox events added
-	// HeldPastEnd counts the cases recomputed because a custody or detention order ran out with
-	// the person still held: a procedural defect that time alone makes appear.
-	HeldPastEnd int64
+	// MeasureCases are the cases whose custody or detention clock ran out in this sweep with the
+	// order still in force; their clock.missed events make the findings channel recompute them.
+	MeasureCases []string
 }
 
 // MonitorStore applies the passing of time to stored clocks.
@@ -84,9 +84,6 @@ type Monitor struct {
 	Batch       int
 	MaxAttempts int
 	totals      monitorTotals
-	// heldPastEnd, when set, recomputes the cases where someone is held past the end written in
-	// the order, so their finding appears without waiting for the next decision on the case.
-	heldPastEnd func(ctx context.Context, now time.Time) (int, error)
 }
 
 // monitorTotals are what this process's monitor did since it started, for the metrics.
@@ -123,11 +120,6 @@ func NewMonitor(store MonitorStore, outbox OutboxStore, tx TxRunner, clock Clock
 // Sweep applies the passing of time at now to every stored clock.
 func (m *Monitor) Sweep(ctx context.Context, now time.Time) (MonitorResult, error) {
 	res, err := m.store.AdvanceClocks(ctx, now, m.Batch)
-	if err == nil && m.heldPastEnd != nil {
-		var n int
-		n, err = m.heldPastEnd(ctx, now)
-		res.HeldPastEnd = int64(n)
-	}
 	m.totals.dueSoon.Add(res.DueSoon)
 	m.totals.missed.Add(res.Missed)
 	m.totals.violations.Add(res.Violations)

@@ -80,8 +80,7 @@ func NewServices(st Stores, c Config) (*Services, error) {
 	calendar.onChange = procedure.recomputeAround
 	cases := NewCases(st, st, st, st, authz, st, c.Clock)
 	cases.recompute = procedure.recomputeClocks
-	monitor := NewMonitor(st, st, st, c.Clock, c.Log, InAppChannel{Store: st})
-	monitor.heldPastEnd = procedure.RecomputeHeldPastEnd
+	monitor := NewMonitor(st, st, st, c.Clock, c.Log, InAppChannel{Store: st}, FindingsChannel{Procedure: procedure, Clock: c.Clock})
 	return &Services{
 		Authz:         authz,
 		Auth:          auth,

@@ -391,18 +391,27 @@ func TestFindingHeldPastOrderedEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.HeldPastEnd < 1 {
-		t.Fatalf("the sweep recomputed %d cases held past their end", res.HeldPastEnd)
+	if len(res.MeasureCases) != 1 || res.MeasureCases[0] != s.id {
+		t.Fatalf("the sweep found %v with a custody run out, want %s", res.MeasureCases, s.id)
+	}
+	// The finding comes with the delivery of the custody's clock.missed event (the findings channel).
+	if fs := s.findings(tm.ksv, false); len(fs) != 0 {
+		t.Fatalf("findings before the outbox was delivered: %+v", fs)
+	}
+	if _, err := e.svc.Monitor.Dispatch(ctx, e.clock.Now(), 100); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(`SELECT count(*) FROM outbox_deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE o.case_id = $1 AND d.channel = 'findings'
+		AND d.receipt = 'recomputed'`, s.id); n != 1 {
+		t.Fatalf("%d findings receipts for the case, want 1", n)
 	}
 	f := findingOf(t, s.findings(tm.ksv, false), "held_past_ordered_end")
 	if f.Article != "Điều 134(2) BLTTHS" || f.Remedy == nil || *f.Remedy != "request" || f.MeasureID == nil || *f.MeasureID != custody.ID ||
 		f.AccusedID == nil || *f.AccusedID != accused || !strings.Contains(f.Message.VI, dayOfDMY(e, -2)) {
 		t.Fatalf("finding: %+v", f)
 	}
-	// The next sweep leaves a case whose finding is already open alone.
-	if _, err := e.svc.Monitor.Sweep(ctx, e.clock.Now()); err != nil {
-		t.Fatal(err)
-	}
+	// The next round leaves a case whose finding is already open alone.
+	e.svc.Monitor.Tick(ctx)
 	if n := e.count(`SELECT count(*) FROM case_findings WHERE case_id = $1`, s.id); n != 1 {
 		t.Fatalf("%d findings after a second sweep, want 1", n)
 	}
