@@ -118,4 +118,3 @@ func runRecomputeClocks(ctx context.Context, args []string) error {
 	fmt.Printf("recomputed the clocks of %d cases in %s\n", n, time.Since(start).Round(time.Millisecond))
 	return nil
 }
-
