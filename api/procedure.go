@@ -151,6 +151,7 @@ type decisionInputJSON struct {
 	LegalBasis     string            `json:"legal_basis"`
 	Note           string            `json:"note"`
 	FileID         string            `json:"file_id"`
+	RequestedOn    string            `json:"requested_on"`
 	SupersedesID   string            `json:"supersedes_id"`
 	ReturnedBy     string            `json:"returned_by"`
 	TargetUnitID   int64             `json:"target_unit_id"`
@@ -202,6 +203,10 @@ func (in decisionInputJSON) toService() (service.DecisionInput, error) {
 		}
 		out.Measure = &mi
 	}
+	if in.RequestedOn != "" {
+		r := parseDate(&v, "requested_on", in.RequestedOn)
+		out.RequestedOn = &r
+	}
 	return out, v.Err()
 }
 
@@ -223,6 +228,7 @@ type decisionJSON struct {
 	LegalBasis       string   `json:"legal_basis"`
 	Note             string   `json:"note,omitempty"`
 	FileID           string   `json:"file_id,omitempty"`
+	RequestedOn      *string  `json:"requested_on"`
 	Status           string   `json:"status"`
 	RequiresApproval bool     `json:"requires_approval"`
 	DecidesID        string   `json:"decides_id,omitempty"`
@@ -247,7 +253,7 @@ func toDecisionJSON(d domain.Decision) decisionJSON {
 	return decisionJSON{ID: d.ID, CaseID: d.CaseID, Seq: d.Seq, Step: string(d.Step), Document: string(d.Type), DocumentName: workflow.DocNames[d.Type].VI,
 		Number: d.Number, Issuer: string(d.Issuer), IssuerName: d.IssuerName, Signer: d.Signer, IssuedOn: d.IssuedOn.Format(time.DateOnly),
 		EffectiveOn: d.EffectiveOn.Format(time.DateOnly), AccusedIDs: ids, MeasureID: d.MeasureID, LegalBasis: d.LegalBasis, Note: d.Note,
-		FileID: d.FileID, Status: string(d.Status), RequiresApproval: d.RequiresApproval, DecidesID: d.DecidesID, Outcome: string(d.Outcome),
+		FileID: d.FileID, RequestedOn: optDateString(d.RequestedOn), Status: string(d.Status), RequiresApproval: d.RequiresApproval, DecidesID: d.DecidesID, Outcome: string(d.Outcome),
 		SupersedesID: d.SupersedesID, ReturnedBy: d.ReturnedBy, ReplaceCharges: d.ReplaceCharges, FromStage: string(d.FromStage), ToStage: string(d.ToStage), TargetUnitID: d.TargetUnitID,
 		TargetCaseID: d.TargetCaseID, UnitID: d.UnitID, RecordedBy: d.RecordedBy, RecordedAt: d.RecordedAt.In(service.VietnamTime).Format(time.RFC3339)}
 }
@@ -543,4 +549,13 @@ func (s *Server) decideApproval(c *gin.Context) {
 		return
 	}
 	s.writeOutcome(c, http.StatusCreated, out)
+}
+
+// optDateString writes an optional calendar date as YYYY-MM-DD, or null.
+func optDateString(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.In(service.VietnamTime).Format(time.DateOnly)
+	return &s
 }

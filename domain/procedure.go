@@ -90,6 +90,9 @@ type Decision struct {
 	LegalBasis string // the articles the document cites, e.g. "Điều 179 BLTTHS"
 	Note       string
 	FileID     string
+	// RequestedOn is when the request for an extension (đề nghị gia hạn) reached the procuracy,
+	// for the extensions that answer one; nil when not recorded.
+	RequestedOn *time.Time
 	// RequiresApproval: the decision arrived for the procuracy's approval (phê chuẩn).
 	RequiresApproval bool
 	// DecidesID is the pending decision an approval, refusal or cancellation answers.

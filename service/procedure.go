@@ -65,19 +65,22 @@ type PersonInput struct {
 
 // DecisionInput is a procedural decision someone records on a case.
 type DecisionInput struct {
-	Version      int // the case version the caller read
-	Step         domain.Step
-	Issuer       domain.IssuerBody
-	IssuerName   string
-	Number       string
-	Signer       string
-	IssuedOn     time.Time
-	EffectiveOn  time.Time
-	AccusedIDs   []string
-	MeasureID    string
-	LegalBasis   string
-	Note         string
-	FileID       string
+	Version     int // the case version the caller read
+	Step        domain.Step
+	Issuer      domain.IssuerBody
+	IssuerName  string
+	Number      string
+	Signer      string
+	IssuedOn    time.Time
+	EffectiveOn time.Time
+	AccusedIDs  []string
+	MeasureID   string
+	LegalBasis  string
+	Note        string
+	FileID      string
+	// RequestedOn is when the request for the extension reached the procuracy (đề nghị gia hạn),
+	// for the extension steps; a request that came too late is refused.
+	RequestedOn  *time.Time
 	SupersedesID string
 	ReturnedBy   string
 	TargetUnitID int64
@@ -345,7 +348,7 @@ func (s *Procedure) request(ctx context.Context, p *Principal, cc *caseContext, 
 		effective = in.IssuedOn
 	}
 	req := workflow.Request{Step: in.Step, Issuer: in.Issuer, IssuedOn: in.IssuedOn, EffectiveOn: effective, AccusedIDs: in.AccusedIDs,
-		MeasureID: in.MeasureID, ReturnedBy: in.ReturnedBy, TargetUnitID: in.TargetUnitID, Measure: in.Measure}
+		MeasureID: in.MeasureID, ReturnedBy: in.ReturnedBy, TargetUnitID: in.TargetUnitID, Measure: in.Measure, RequestedOn: in.RequestedOn}
 	// Without a person there is no offence date to read the charges' law by: say what is missing
 	// rather than that the Penal Code was not in force in year 1.
 	if in.Step == workflow.StepInstituteAccused && in.Person == nil && len(in.AccusedIDs) == 0 {
@@ -411,7 +414,7 @@ func (s *Procedure) persist(ctx context.Context, p *Principal, cc *caseContext, 
 	d := domain.Decision{ID: mustUUIDv7(), CaseID: cs.ID, Step: t.Step, Type: t.Doc, Number: strings.TrimSpace(in.Number), Issuer: in.Issuer,
 		IssuerName: strings.TrimSpace(in.IssuerName), Signer: strings.TrimSpace(in.Signer), IssuedOn: domain.DateOf(req.IssuedOn),
 		EffectiveOn: domain.DateOf(req.EffectiveOn), AccusedIDs: in.AccusedIDs, MeasureID: in.MeasureID, LegalBasis: legal, Note: in.Note,
-		FileID: in.FileID, RequiresApproval: res.Status == domain.DecisionPending, SupersedesID: in.SupersedesID, ReturnedBy: in.ReturnedBy,
+		FileID: in.FileID, RequestedOn: in.RequestedOn, RequiresApproval: res.Status == domain.DecisionPending, SupersedesID: in.SupersedesID, ReturnedBy: in.ReturnedBy,
 		ReplaceCharges: in.ReplaceCharges, FromStage: res.From, ToStage: res.To, TargetUnitID: in.TargetUnitID, TargetCaseID: in.TargetCaseID,
 		UnitID: cs.UnitID, RecordedBy: p.User.ID, RecordedAt: now, Status: res.Status}
 	adv := CaseAdvance{Stage: res.To}

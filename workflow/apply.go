@@ -107,6 +107,9 @@ type Request struct {
 	TargetCase   *TargetCase
 	Charges      []ChargeInput
 	Measure      *MeasureInput
+	// RequestedOn is when the request for an extension reached the procuracy; nil skips the
+	// lead-time check.
+	RequestedOn *time.Time
 }
 
 // ActorGrant is one grant of the person recording a step, seen from the case: its role, its
@@ -410,6 +413,14 @@ func checkDates(cs *CaseState, req Request, extension bool, now time.Time) error
 	}
 	if !req.EffectiveOn.IsZero() && !req.IssuedOn.IsZero() && effective.Before(issued) {
 		v.Add("effective_on", "date_order", "ngày có hiệu lực không được trước ngày ban hành")
+	}
+	if req.RequestedOn != nil {
+		switch t, _ := ByStep(req.Step); {
+		case !slices.Contains(t.Guards, GuardRequestInTime):
+			v.Add("requested_on", "not_extension", "ngày nhận đề nghị chỉ ghi cho quyết định gia hạn")
+		case !req.IssuedOn.IsZero() && domain.DateOf(*req.RequestedOn).After(issued):
+			v.Add("requested_on", "date_order", "ngày nhận đề nghị gia hạn không được sau ngày ban hành quyết định gia hạn")
+		}
 	}
 	if m := req.Measure; m != nil {
 		switch {

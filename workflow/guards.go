@@ -43,6 +43,10 @@ const (
 	GuardReportNotExpired        GuardID = "report_period_not_expired"
 	GuardInvestigationNotExpired GuardID = "investigation_period_not_expired"
 	GuardProsecutionNotExpired   GuardID = "prosecution_period_not_expired"
+	// GuardRequestInTime: the request for an extension (đề nghị gia hạn) reached the procuracy
+	// early enough: 10 days before the investigation period or the detention order runs out, 5
+	// before the report period.
+	GuardRequestInTime GuardID = "extension_requested_in_time"
 )
 
 type guard struct {
@@ -178,6 +182,10 @@ var guards = map[GuardID]guard{
 	GuardProsecutionNotExpired: {"issued_on", "Điều 240(1) BLTTHS", "thời hạn quyết định việc truy tố đã hết: không thể gia hạn sau khi hết hạn",
 		"the prosecution period has run out: it cannot be extended after it expired",
 		func(cs *CaseState, r Request) bool { return notExpired(cs, r, StepExtendProsecution) }},
+	GuardRequestInTime: {"requested_on", "Điều 147(2), 172(2), 173(2) BLTTHS",
+		"đề nghị gia hạn đến muộn: phải gửi chậm nhất 10 ngày trước khi hết thời hạn điều tra, thời hạn tạm giam (05 ngày với thời hạn giải quyết nguồn tin)",
+		"the request for the extension came too late: at least 10 days before the investigation period or the detention order runs out (5 days for a report)",
+		requestedInTime},
 	GuardCustodyExtensions: {"measure_id", "Điều 118(2) BLTTHS", "tạm giữ chỉ được gia hạn tối đa hai lần (tổng cộng không quá 9 ngày)", "custody may be extended at most twice (9 days in all)",
 		func(cs *CaseState, r Request) bool {
 			_, m := cs.MeasureByID(r.MeasureID)
@@ -290,6 +298,36 @@ func notExpired(cs *CaseState, r Request, step domain.Step) bool {
 		}
 		for _, c := range caseClocks(cs, rule, cs.Calendar, r.IssuedOn) {
 			if c.EndedOn == nil && day.After(c.Due.Latest.LastDay) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// requestedInTime checks the lead time of the request an extension answers, when its date is
+// recorded: the investigating body asks at least RequestDaysBefore days before the last day of
+// the period it wants extended (the latest reading, the generous one) or, for detention, before
+// the end written in the order.
+func requestedInTime(cs *CaseState, r Request) bool {
+	if r.RequestedOn == nil || cs.Calendar == nil {
+		return true
+	}
+	asked := domain.DateOf(*r.RequestedOn)
+	if r.Step == StepExtendDetention {
+		_, m := cs.MeasureByID(r.MeasureID)
+		rule, ok := RuleByID(RuleDetentionPeriod)
+		if m == nil || m.OrderedEnd == nil || !ok || rule.Ladder == nil {
+			return true
+		}
+		return !asked.After(domain.DateOf(*m.OrderedEnd).AddDate(0, 0, -rule.Ladder.RequestDaysBefore))
+	}
+	for _, rule := range Rules {
+		if rule.Kind != ruleKindCase || rule.Ladder == nil || rule.Ladder.Step != r.Step || rule.Ladder.RequestDaysBefore == 0 {
+			continue
+		}
+		for _, c := range caseClocks(cs, rule, cs.Calendar, r.IssuedOn) {
+			if c.EndedOn == nil && asked.After(c.Due.Latest.LastDay.AddDate(0, 0, -rule.Ladder.RequestDaysBefore)) {
 				return false
 			}
 		}

@@ -53,3 +53,29 @@ func TestRuleVersionInForceAtTheStart(t *testing.T) {
 		}
 	}
 }
+
+// The date a request reached the procuracy is recorded only with an extension, and not after the
+// extension it asked for.
+func TestRequestedOnDates(t *testing.T) {
+	cs := permissive(domain.StageInvestigation)
+	req := requestFor(mustStep(t, StepSuspendInvestigation), cs)
+	req.RequestedOn = ptr(now)
+	if _, err := Apply(cs, req, chiefAt(domain.LevelRegional), now); rule(err) != "not_extension" {
+		t.Fatalf("requested_on on a suspension: %v", err)
+	}
+	cs = permissive(domain.StageInvestigation)
+	req = requestFor(mustStep(t, StepExtendDetention), cs)
+	req.RequestedOn = ptr(req.IssuedOn.AddDate(0, 0, 1))
+	if _, err := Apply(cs, req, chiefAt(domain.LevelRegional), now.AddDate(0, 0, 2)); rule(err) != "date_order" {
+		t.Fatalf("requested after the extension: %v", err)
+	}
+}
+
+func mustStep(t *testing.T, step domain.Step) Transition {
+	t.Helper()
+	tr, ok := ByStep(step)
+	if !ok {
+		t.Fatalf("no step %s", step)
+	}
+	return tr
+}

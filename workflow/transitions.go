@@ -166,7 +166,7 @@ var Transitions = []Transition{
 	// Crime report resolution (giải quyết nguồn tin, Điều 145–150).
 	{Step: StepExtendReport, Subject: domain.SubjectCase, NameVI: "Gia hạn thời hạn giải quyết nguồn tin", NameEN: "Extend the report resolution period",
 		From: st(domain.StageReportResolution), Doc: DocReportExtension, Issuers: vks, Article: "Điều 147(2) BLTTHS", Roles: leaders,
-		Guards: []GuardID{GuardReportExtensionOnce, GuardReportNotExpired}},
+		Guards: []GuardID{GuardReportExtensionOnce, GuardReportNotExpired, GuardRequestInTime}},
 	{Step: StepInstituteCase, Subject: domain.SubjectCase, NameVI: "Khởi tố vụ án", NameEN: "Institute the case",
 		From: st(domain.StageReportResolution), To: State(domain.StageInstitution), Doc: DocCaseInstitution, Issuers: cqdtVKS,
 		Article: "Điều 153, 154 BLTTHS", Roles: recorders, Effect: EffectBecomeCase},
@@ -194,7 +194,7 @@ var Transitions = []Transition{
 	// Investigation under the procuracy's supervision (điều tra, kiểm sát điều tra).
 	{Step: StepExtendInvestigation, Subject: domain.SubjectCase, NameVI: "Gia hạn thời hạn điều tra", NameEN: "Extend the investigation period",
 		From: st(domain.StageInvestigation), Doc: DocInvestigationExt, Issuers: vks, Article: "Điều 172 BLTTHS", Roles: leaders,
-		Guards: []GuardID{GuardClassKnown, GuardInvestigationLadder, GuardInvestigationNotExpired}},
+		Guards: []GuardID{GuardClassKnown, GuardInvestigationLadder, GuardInvestigationNotExpired, GuardRequestInTime}},
 	{Step: StepSuspendInvestigation, Subject: domain.SubjectCase, NameVI: "Tạm đình chỉ điều tra", NameEN: "Suspend the investigation",
 		From: st(domain.StageInvestigation), To: State(domain.StageInvestigationSusp), Doc: DocInvestigationSusp, Issuers: cqdt,
 		Article: "Điều 229 BLTTHS", Roles: recorders},
@@ -355,7 +355,7 @@ var Transitions = []Transition{
 		Guards: []GuardID{GuardAccusedInstituted, GuardMeasureDates}, Effect: EffectNewMeasure},
 	{Step: StepExtendDetention, Subject: domain.SubjectMeasure, NameVI: "Gia hạn tạm giam", NameEN: "Extend detention",
 		From: []State{State(domain.MeasureActive)}, Doc: DocDetentionExtension, Issuers: vksCourt, Article: "Điều 173, 241, 278 BLTTHS",
-		CaseStages: measureStages, Roles: leaders, Guards: []GuardID{GuardExtendsKind, GuardMeasureDates}, Effect: EffectExtendMeasure},
+		CaseStages: measureStages, Roles: leaders, Guards: []GuardID{GuardExtendsKind, GuardMeasureDates, GuardRequestInTime}, Effect: EffectExtendMeasure},
 	{Step: StepBail, Subject: domain.SubjectMeasure, NameVI: "Bảo lĩnh", NameEN: "Bail",
 		From: []State{StateNew}, To: State(domain.MeasureActive), Doc: DocBailDecision, Issuers: cqdtVKSCt, Article: "Điều 121 BLTTHS",
 		Approval: &Approval{Issuers: cqdt, Article: "Điều 121(2) BLTTHS"}, CaseStages: measureStages, Roles: recorders,

@@ -422,6 +422,33 @@ func TestGuards(t *testing.T) {
 			withCalendar(cs, domain.KindCase)
 			r.IssuedOn, r.EffectiveOn = tenOn(2026, 5, 5), tenOn(2026, 5, 5)
 		}, domain.StageInvestigation, StepExtendInvestigation, GuardInvestigationNotExpired},
+		// Art. 172(2): the investigating body asks at least 10 days before the last day (04/05/2026).
+		{"Art. 172(2) extension requested 10 days before the last day", func(cs *CaseState, r *Request) {
+			withCalendar(cs, domain.KindCase)
+			r.IssuedOn, r.EffectiveOn, r.RequestedOn = tenOn(2026, 4, 28), tenOn(2026, 4, 28), ptr(tenOn(2026, 4, 24))
+		}, domain.StageInvestigation, StepExtendInvestigation, ""},
+		{"Art. 172(2) extension requested 9 days before the last day", func(cs *CaseState, r *Request) {
+			withCalendar(cs, domain.KindCase)
+			r.IssuedOn, r.EffectiveOn, r.RequestedOn = tenOn(2026, 4, 28), tenOn(2026, 4, 28), ptr(tenOn(2026, 4, 25))
+		}, domain.StageInvestigation, StepExtendInvestigation, GuardRequestInTime},
+		// Art. 173(2): the detention order m2 ends on 06/05/2026; the request comes by 26/04/2026.
+		{"Art. 173(2) detention extension requested 10 days before the order ends", func(cs *CaseState, r *Request) {
+			cs.Calendar = NewCalendar(DefaultCalendarDays(), true)
+			r.RequestedOn = ptr(tenOn(2026, 4, 26))
+		}, domain.StageInvestigation, StepExtendDetention, ""},
+		{"Art. 173(2) detention extension requested 9 days before the order ends", func(cs *CaseState, r *Request) {
+			cs.Calendar = NewCalendar(DefaultCalendarDays(), true)
+			r.RequestedOn = ptr(tenOn(2026, 4, 27))
+		}, domain.StageInvestigation, StepExtendDetention, GuardRequestInTime},
+		// Art. 147(2): the report's last day is 23/03/2026; the request comes by 18/03/2026.
+		{"Art. 147(2) report extension requested 5 days before the last day", func(cs *CaseState, r *Request) {
+			withCalendar(cs, domain.KindReport)
+			r.IssuedOn, r.EffectiveOn, r.RequestedOn = tenOn(2026, 3, 20), tenOn(2026, 3, 20), ptr(tenOn(2026, 3, 18))
+		}, domain.StageReportResolution, StepExtendReport, ""},
+		{"Art. 147(2) report extension requested 4 days before the last day", func(cs *CaseState, r *Request) {
+			withCalendar(cs, domain.KindReport)
+			r.IssuedOn, r.EffectiveOn, r.RequestedOn = tenOn(2026, 3, 20), tenOn(2026, 3, 20), ptr(tenOn(2026, 3, 19))
+		}, domain.StageReportResolution, StepExtendReport, GuardRequestInTime},
 		{"investigation extension without a calendar is not judged", func(cs *CaseState, r *Request) {
 			withCalendar(cs, domain.KindCase)
 			cs.Calendar = nil

@@ -707,3 +707,37 @@ func TestAssumeExtension(t *testing.T) {
 		t.Fatalf("out of scope: %d", r.Status)
 	}
 }
+
+// An extension answers a request of the investigating body, which must reach the procuracy at
+// least 10 days before the investigation period runs out (Điều 172(2) BLTTHS): recorded with a
+// request that came later, the extension is refused with the rule and the article; with one in
+// time it is recorded, and the decision keeps the request's date.
+func TestExtensionRequestedTooLate(t *testing.T) {
+	e := newEnv(t)
+	tm := loginKV1(e)
+	s := newStory(t, e, tm, nil)
+	s.investigate(tm)
+	last := s.deadlines(tm.chief).clock(t, "investigation_initial", "").Due.LatestLastDay
+	lastDay, err := time.ParseInLocation(time.DateOnly, last, ict)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Move to six days before the last day: a request received today is too late.
+	e.clock.Advance(time.Until(lastDay.Add(-6*24*time.Hour + 10*time.Hour)))
+	tm = loginKV1(e)
+	late := s.vks("extend_investigation", "number", "40/QĐ-VKS", "requested_on", today(e))
+	d := s.refuseStep(tm.chief, late, "requested_on", "extension_requested_in_time")
+	wantArticle(t, d, "Điều 147(2), 172(2), 173(2) BLTTHS")
+	inTime := lastDay.AddDate(0, 0, -10).Format(time.DateOnly)
+	o := s.decide(tm.chief, s.vks("extend_investigation", "number", "41/QĐ-VKS", "requested_on", inTime))
+	if o.Decision.Step != "extend_investigation" {
+		t.Fatalf("extension: %+v", o.Decision)
+	}
+	r := e.get(v1+"/decisions/"+o.Decision.ID, tm.chief)
+	if !strings.Contains(string(r.Body), `"requested_on":"`+inTime+`"`) {
+		t.Fatalf("decision without its request date: %s", r.Body)
+	}
+	// The request date belongs to extensions only, and not after the extension.
+	s.refuseStep(tm.chief, s.cqdt("suspend_investigation", "requested_on", today(e)), "requested_on", "not_extension")
+	s.refuseStep(tm.chief, s.cqdt("suspend_investigation", "requested_on", "2026-13-01"), "requested_on", "format")
+}
