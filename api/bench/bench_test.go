@@ -51,6 +51,9 @@ type benchEnv struct {
 	generate time.Duration
 	store    *repository.Store
 	svc      *service.Services
+	// recomputeCase is the case with the most decisions when the data was made, chosen before any
+	// benchmark records more decisions on a case.
+	recomputeCase string
 }
 
 var (
@@ -165,6 +168,10 @@ func build(ctx context.Context) (*benchEnv, error) {
 	}
 	if len(e.caseIDs) == 0 {
 		return nil, fmt.Errorf("no readable case in %s's scope", benchUser)
+	}
+	if err := e.pool.QueryRow(ctx, `SELECT case_id::text FROM case_decisions GROUP BY case_id ORDER BY count(*) DESC, case_id LIMIT 1`).
+		Scan(&e.recomputeCase); err != nil {
+		return nil, err
 	}
 	return e, nil
 }

@@ -14,22 +14,12 @@ import (
 // errRollback ends a benchmark's transaction without keeping what it did.
 var errRollback = errors.New("rollback")
 
-// busiestCase is the case with the most decisions: the worst recompute of a single case.
-func busiestCase(b *testing.B, e *benchEnv) string {
-	b.Helper()
-	var id string
-	if err := e.pool.QueryRow(context.Background(), `SELECT case_id::text FROM case_decisions GROUP BY case_id ORDER BY count(*) DESC, case_id LIMIT 1`).Scan(&id); err != nil {
-		b.Fatal(err)
-	}
-	return id
-}
-
 // BenchmarkRecomputeCaseClocks recomputes and stores the clocks of the busiest case, as every
 // decision does in its transaction: lock, load the case, its accused and decisions, read the
 // calendar, run the engine, lock and upsert the stored clocks. Target: ≤ 5 ms.
 func BenchmarkRecomputeCaseClocks(b *testing.B) {
 	e := setup(b)
-	id := busiestCase(b, e)
+	id := e.recomputeCase
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -44,7 +34,7 @@ func BenchmarkRecomputeCaseClocks(b *testing.B) {
 // case, in memory.
 func BenchmarkClocksEngineOnly(b *testing.B) {
 	e := setup(b)
-	id := busiestCase(b, e)
+	id := e.recomputeCase
 	ctx := context.Background()
 	cs, err := e.store.GetCase(ctx, id)
 	if err != nil {
