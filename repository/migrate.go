@@ -54,3 +54,26 @@ func MigrationsCurrent(ctx context.Context, db *sql.DB) (bool, error) {
 	}
 	return !pending, nil
 }
+
+// SchemaVersion is the newest migration applied to the database (0 for an empty one).
+func SchemaVersion(ctx context.Context, db *sql.DB) (int64, error) {
+	p, err := newMigrationProvider(db)
+	if err != nil {
+		return 0, err
+	}
+	return p.GetDBVersion(ctx)
+}
+
+// StoredClocksVersion is the migration that brought stored clocks: a database migrated across it
+// has cases whose clocks were never computed, and the binary computes them once after migrating.
+const StoredClocksVersion = 6
+
+// MigrateDownTo rolls the schema back to version, for tests of upgrades from an older schema.
+func MigrateDownTo(ctx context.Context, db *sql.DB, version int64) error {
+	p, err := newMigrationProvider(db)
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
+}

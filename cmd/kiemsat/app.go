@@ -39,11 +39,19 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, store: store, Hasher: service.PasswordHasher{Params: service.DefaultArgon2}}
+	// backfill: the migration to stored clocks ran now, over a database that already has cases.
+	backfill := false
 	if cfg.MigrateOnStart {
+		before, err := repository.SchemaVersion(ctx, store.SQL())
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
 		if err := repository.Migrate(ctx, store.SQL()); err != nil {
 			a.Close()
 			return nil, err
 		}
+		backfill = before > 0 && before < repository.StoredClocksVersion
 	}
 	if a.policy, err = repository.NewPolicy(ctx, store, log, cfg.PolicyReload); err != nil {
 		a.Close()
@@ -82,6 +90,16 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		Clock: clock, Catalog: catalog, MakeUpSaturdaysOff: !cfg.MakeUpSaturdaysWork, Log: log}); err != nil {
 		a.Close()
 		return nil, err
+	}
+	if backfill {
+		// Cases recorded before stored clocks get theirs once; later ones are computed with each change.
+		start := time.Now()
+		n, err := a.Procedure.RecomputeAll(ctx, 200, nil)
+		if err != nil {
+			a.Close()
+			return nil, fmt.Errorf("compute the clocks of existing cases: %w", err)
+		}
+		log.Info("stored clocks computed for existing cases", "cases", n, "took", time.Since(start).Round(time.Millisecond))
 	}
 	if jwt != nil {
 		reg := prometheus.NewRegistry()

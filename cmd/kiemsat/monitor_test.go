@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"testing"
 
 	"kiemsat/domain"
+	"kiemsat/repository"
 	"kiemsat/service/seed"
 )
 
@@ -68,5 +71,45 @@ func TestMonitorAndRecomputeCommands(t *testing.T) {
 	if n := e.count(t, `SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id)
 		AND c.stage NOT IN ('closed', 'terminated', 'joined', 'not_instituted')`); n != 0 {
 		t.Fatalf("%d open cases without clocks after recompute-clocks", n)
+	}
+}
+
+// A database migrated from before stored clocks gets the clocks of its existing cases computed
+// once, when the binary migrates it: the demo recorded under the new schema, rolled back to the
+// schema before stored clocks (the clocks dropped), then opened by the binary, has the same
+// clocks again.
+func TestUpgradeComputesClocksOfExistingCases(t *testing.T) {
+	ctx := context.Background()
+	e := newTestEnv(t)
+	if _, err := seed.Demo(ctx, seed.DepsOf(e.store, e.svc, cheapHasher, e.clock), "Demo-mat-khau-2026", false); err != nil {
+		t.Fatal(err)
+	}
+	want := e.count(t, `SELECT count(*) FROM case_clocks`)
+	if want < 40 {
+		t.Fatalf("only %d demo clocks", want)
+	}
+	if err := repository.MigrateDownTo(ctx, e.store.SQL(), repository.StoredClocksVersion-1); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(t, `SELECT count(*) FROM information_schema.tables WHERE table_name = 'case_clocks'`); n != 0 {
+		t.Fatal("case_clocks survived the rollback")
+	}
+	cfg := Config{DatabaseURL: e.url, MigrateOnStart: true, DBMaxConns: 4, MakeUpSaturdaysWork: true}
+	app, err := NewApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Close()
+	if n := e.count(t, `SELECT count(*) FROM case_clocks`); n != want {
+		t.Fatalf("%d clocks after the upgrade, want %d", n, want)
+	}
+	// A second start migrates nothing and computes nothing again.
+	app, err = NewApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Close()
+	if n := e.count(t, `SELECT count(*) FROM case_clocks`); n != want {
+		t.Fatalf("%d clocks after a second start, want %d", n, want)
 	}
 }
