@@ -52,8 +52,6 @@ var RulesNotYetCovered = []UncoveredRule{
 		"The procuracy reviews a decision terminating the investigation, with the file, in 15 days."},
 	{"investigation_conclusion_delivery", "Điều 232(4) BLTTHS", "Giao bản kết luận điều tra cho Viện kiểm sát (kèm hồ sơ), bị can, người bào chữa: 02 ngày.",
 		"The investigation conclusion goes to the procuracy (with the file), the accused and counsel in 2 days."},
-	{"prosecution_detention_renewal", "Điều 241 BLTTHS", "Lệnh tạm giam mới trong giai đoạn truy tố phải ban hành ít nhất 05 ngày trước khi lệnh cũ hết hạn (độ dài tối đa của lệnh đã tính trong `detention_period`).",
-		"A new detention order for the prosecution comes at least 5 days before the old one expires (the order's maximum length is computed in `detention_period`)."},
 	{"trial_extensions", "Điều 277(1), 277(3) BLTTHS", "Gia hạn chuẩn bị xét xử (ÍNT, NT 15 ngày; RNT, ĐBNT 30 ngày) và mở phiên tòa trong 30 ngày vì lý do bất khả kháng: chưa có bước gia hạn.",
 		"Extending the trial preparation (ÍNT, NT 15 days; RNT, ĐBNT 30 days) and opening the hearing within 30 days for force majeure: no extension step yet."},
 	{"indictment_delivery_complex", "Điều 240(3), 244 BLTTHS", "Vụ án phức tạp: giao cáo trạng và chuyển hồ sơ đến Tòa án trong 10 ngày (thời hạn 03 ngày đã có: `indictment_delivery`, `file_to_court`); chưa có dấu hiệu vụ án phức tạp.",

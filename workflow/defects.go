@@ -43,12 +43,16 @@ const (
 	// DefectUnitWithoutCompetence: a decision recorded by a unit other than the one in charge of
 	// the case at the time (thẩm quyền).
 	DefectUnitWithoutCompetence DefectCode = "unit_without_competence"
+	// DefectLateDetentionRenewal: a detention order for the prosecution that continues an earlier
+	// one came less than 5 days before the earlier one ran out (Điều 241 BLTTHS: the new order is
+	// issued at the latest 5 days before).
+	DefectLateDetentionRenewal DefectCode = "late_detention_renewal"
 )
 
 // DefectCodes lists every defect code; a test fails when one has no test case.
 var DefectCodes = []DefectCode{DefectDateBeforePrerequisite, DefectMeasureEndsBeforeStart, DefectApprovalBeforeDecision,
 	DefectMeasureWithoutApproval, DefectHeldPastOrderedEnd, DefectIndictmentWithoutConclusion, DefectTooManyReturns,
-	DefectUnitWithoutCompetence}
+	DefectUnitWithoutCompetence, DefectLateDetentionRenewal}
 
 // FindingSeverity says how sure the finding is: a violation (vi phạm) is a breach the record shows;
 // a warning (cảnh báo) needs a person to look, because it may be a slip in recording rather than
@@ -144,6 +148,7 @@ func Defects(cs *CaseState, cal *Calendar, now time.Time) []Finding {
 	out = append(out, x.indictmentsWithoutConclusion()...)
 	out = append(out, x.tooManyReturns()...)
 	out = append(out, x.unitCompetence()...)
+	out = append(out, x.lateDetentionRenewals()...)
 	for i := range out {
 		out[i].Key = x.key(out[i])
 	}
@@ -687,5 +692,36 @@ func (x *defectIndex) unitCompetence() []Finding {
 			unit = d.TargetUnitID
 		}
 	}
+	return out
+}
+
+// lateDetentionRenewals finds detention orders for the prosecution (Điều 241 BLTTHS) that continue
+// an earlier detention order of the same person and were issued less than 5 days before that
+// order ran out. The order stands: it is the procuracy's own lateness, to be noted, not undone.
+func (x *defectIndex) lateDetentionRenewals() []Finding {
+	byID := map[string]*domain.Measure{}
+	x.eachMeasure(func(_ *domain.Accused, m *domain.Measure) { byID[m.ID] = m })
+	var out []Finding
+	x.eachMeasure(func(a *domain.Accused, m *domain.Measure) {
+		if m.Kind != domain.MeasureDetention || m.Stage != domain.MeasureForProsecution || m.ExtendsID == "" ||
+			m.Status == domain.MeasurePending || m.Status == domain.MeasureRefused {
+			return
+		}
+		prev := byID[m.ExtendsID]
+		order := x.orderOf(m)
+		if prev == nil || prev.Kind != domain.MeasureDetention || prev.OrderedEnd == nil || order == nil || !x.chainStands(order) {
+			return
+		}
+		latest := domain.DateOf(*prev.OrderedEnd).AddDate(0, 0, -5)
+		if !domain.DateOf(order.IssuedOn).After(latest) {
+			return
+		}
+		out = append(out, Finding{Code: DefectLateDetentionRenewal, Article: "Điều 241 BLTTHS", MeasureID: m.ID, AccusedID: a.ID,
+			DecisionIDs: []string{order.ID}, Severity: SeverityViolation, Remedy: RemedyNone,
+			MessageVI: fmt.Sprintf("Lệnh tạm giam để truy tố ban hành ngày %s, muộn hơn 05 ngày trước khi lệnh tạm giam trước hết hạn (%s; chậm nhất ngày %s).",
+				defectDMY(order.IssuedOn), defectDMY(*prev.OrderedEnd), defectDMY(latest)),
+			MessageEN: fmt.Sprintf("The detention order for the prosecution was issued on %s, later than 5 days before the earlier order ran out (%s; at the latest %s).",
+				defectDMY(order.IssuedOn), defectDMY(*prev.OrderedEnd), defectDMY(latest))})
+	})
 	return out
 }

@@ -230,6 +230,14 @@ var defectTests = []defectTest{
 					ExtendsID: "m1", ExtensionNo: 1, Status: domain.MeasureActive}).cs
 		}},
 
+	// Điều 241 BLTTHS: the detention order m1 ends on 31/05/2026; the order that continues it for
+	// the prosecution comes by 26/05/2026.
+	{name: "prosecution detention ordered 3 days before the old order ends", code: DefectLateDetentionRenewal, article: "Điều 241 BLTTHS",
+		found: true, severity: SeverityViolation, remedy: RemedyNone, ids: []string{"det2"}, measure: "m3", now: at(2026, 6, 2, 9),
+		build: func() *CaseState { return prosecutionRenewal(date(2026, 5, 28)) }},
+	{name: "prosecution detention ordered 5 days before the old order ends", code: DefectLateDetentionRenewal, article: "Điều 241 BLTTHS",
+		now: at(2026, 6, 2, 9), build: func() *CaseState { return prosecutionRenewal(date(2026, 5, 26)) }},
+
 	// Điều 240(1), 243 BLTTHS: no indictment without the investigation conclusion.
 	{name: "indictment with no conclusion", code: DefectIndictmentWithoutConclusion, article: "Điều 240(1), 243 BLTTHS", found: true,
 		severity: SeverityViolation, remedy: RemedyNone, ids: []string{"ind"},
@@ -450,4 +458,14 @@ func TestDefectsNeverPanic(t *testing.T) {
 		checkFindingText(t, f)
 	}
 	Defects(&CaseState{}, nil, defectNow)
+}
+
+// prosecutionRenewal is a detention for the investigation ending on 31/05/2026, continued for the
+// prosecution by an order issued on issued.
+func prosecutionRenewal(issued time.Time) *CaseState {
+	b := approvedDetention(newDefectCase(), date(2026, 5, 31), domain.MeasureEnded)
+	b.cs.Accused[0].Measures[0].Stage = domain.MeasureForInvestigation
+	return b.dec("det2", StepExtendDetention, issued, func(d *domain.Decision) { d.MeasureID, d.AccusedIDs = "m3", []string{"a1"} }).
+		measure(domain.Measure{ID: "m3", Kind: domain.MeasureDetention, Stage: domain.MeasureForProsecution, StartAt: date(2026, 6, 1),
+			OrderedEnd: tptr(date(2026, 6, 30)), ExtendsID: "m1", ExtensionNo: 1, DecisionID: "det2", Status: domain.MeasureActive}).cs
 }
