@@ -152,6 +152,7 @@ type decisionInputJSON struct {
 	Note           string            `json:"note"`
 	FileID         string            `json:"file_id"`
 	RequestedOn    string            `json:"requested_on"`
+	ReceivedAt     string            `json:"received_at"`
 	SupersedesID   string            `json:"supersedes_id"`
 	ReturnedBy     string            `json:"returned_by"`
 	TargetUnitID   int64             `json:"target_unit_id"`
@@ -207,6 +208,13 @@ func (in decisionInputJSON) toService() (service.DecisionInput, error) {
 		r := parseDate(&v, "requested_on", in.RequestedOn)
 		out.RequestedOn = &r
 	}
+	if in.ReceivedAt != "" {
+		if r, err := time.Parse(time.RFC3339, in.ReceivedAt); err != nil {
+			v.Add("received_at", "format", "thời điểm theo dạng RFC 3339, ví dụ 2026-11-20T09:30:00+07:00")
+		} else {
+			out.ReceivedAt = &r
+		}
+	}
 	return out, v.Err()
 }
 
@@ -229,6 +237,7 @@ type decisionJSON struct {
 	Note             string   `json:"note,omitempty"`
 	FileID           string   `json:"file_id,omitempty"`
 	RequestedOn      *string  `json:"requested_on"`
+	ReceivedAt       *string  `json:"received_at"`
 	Status           string   `json:"status"`
 	RequiresApproval bool     `json:"requires_approval"`
 	DecidesID        string   `json:"decides_id,omitempty"`
@@ -253,7 +262,7 @@ func toDecisionJSON(d domain.Decision) decisionJSON {
 	return decisionJSON{ID: d.ID, CaseID: d.CaseID, Seq: d.Seq, Step: string(d.Step), Document: string(d.Type), DocumentName: workflow.DocNames[d.Type].VI,
 		Number: d.Number, Issuer: string(d.Issuer), IssuerName: d.IssuerName, Signer: d.Signer, IssuedOn: d.IssuedOn.Format(time.DateOnly),
 		EffectiveOn: d.EffectiveOn.Format(time.DateOnly), AccusedIDs: ids, MeasureID: d.MeasureID, LegalBasis: d.LegalBasis, Note: d.Note,
-		FileID: d.FileID, RequestedOn: optDateString(d.RequestedOn), Status: string(d.Status), RequiresApproval: d.RequiresApproval, DecidesID: d.DecidesID, Outcome: string(d.Outcome),
+		FileID: d.FileID, RequestedOn: optDateString(d.RequestedOn), ReceivedAt: optInstant(d.ReceivedAt), Status: string(d.Status), RequiresApproval: d.RequiresApproval, DecidesID: d.DecidesID, Outcome: string(d.Outcome),
 		SupersedesID: d.SupersedesID, ReturnedBy: d.ReturnedBy, ReplaceCharges: d.ReplaceCharges, FromStage: string(d.FromStage), ToStage: string(d.ToStage), TargetUnitID: d.TargetUnitID,
 		TargetCaseID: d.TargetCaseID, UnitID: d.UnitID, RecordedBy: d.RecordedBy, RecordedAt: d.RecordedAt.In(service.VietnamTime).Format(time.RFC3339)}
 }

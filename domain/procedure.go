@@ -93,6 +93,9 @@ type Decision struct {
 	// RequestedOn is when the request for an extension (đề nghị gia hạn) reached the procuracy,
 	// for the extensions that answer one; nil when not recorded.
 	RequestedOn *time.Time
+	// ReceivedAt is when a decision of another body reached the procuracy, when recorded: the
+	// laws that say in how many hours or days a decision goes to the procuracy are timed by it.
+	ReceivedAt *time.Time
 	// RequiresApproval: the decision arrived for the procuracy's approval (phê chuẩn).
 	RequiresApproval bool
 	// DecidesID is the pending decision an approval, refusal or cancellation answers.

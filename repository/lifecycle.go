@@ -58,6 +58,7 @@ type decisionRow struct {
 	Note             string     `gorm:"column:note"`
 	FileID           string     `gorm:"column:file_id"`
 	RequestedOn      *time.Time `gorm:"column:requested_on"`
+	ReceivedAt       *time.Time `gorm:"column:received_at"`
 	RequiresApproval bool       `gorm:"column:requires_approval"`
 	DecidesID        *string    `gorm:"column:decides_id"`
 	Outcome          string     `gorm:"column:outcome"`
@@ -92,7 +93,7 @@ func (r decisionRow) toDomain() domain.Decision {
 	d := domain.Decision{ID: r.ID, CaseID: r.CaseID, Seq: r.Seq, Step: domain.Step(r.Step), Type: domain.DocType(r.DocType), Number: r.Number,
 		Issuer: domain.IssuerBody(r.Issuer), IssuerName: r.IssuerName, Signer: r.Signer, IssuedOn: fromSQLDate(r.IssuedOn),
 		EffectiveOn: fromSQLDate(r.EffectiveOn), MeasureID: deref(r.MeasureID), LegalBasis: r.LegalBasis, Note: r.Note, FileID: r.FileID,
-		RequestedOn: optFromSQLDate(r.RequestedOn), RequiresApproval: r.RequiresApproval, DecidesID: deref(r.DecidesID), Outcome: domain.Outcome(r.Outcome), SupersedesID: deref(r.SupersedesID),
+		RequestedOn: optFromSQLDate(r.RequestedOn), ReceivedAt: r.ReceivedAt, RequiresApproval: r.RequiresApproval, DecidesID: deref(r.DecidesID), Outcome: domain.Outcome(r.Outcome), SupersedesID: deref(r.SupersedesID),
 		ReturnedBy: r.ReturnedBy, ReplaceCharges: r.ReplaceCharges, FromStage: domain.Stage(r.FromStage), ToStage: domain.Stage(r.ToStage),
 		TargetUnitID: deref(r.TargetUnitID), TargetCaseID: deref(r.TargetCaseID), UnitID: r.UnitID, RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt}
 	if r.AccusedIDs != "" {
@@ -118,7 +119,7 @@ func (r decisionRow) toDomain() domain.Decision {
 }
 
 const decisionSelect = `SELECT d.id, d.case_id, d.seq, d.step, d.doc_type, d.number, d.issuer, d.issuer_name, d.signer, d.issued_on, d.effective_on,
-	array_to_string(d.accused_ids, ',') AS accused_ids, d.measure_id, d.legal_basis, d.note, d.file_id, d.requested_on, d.requires_approval, d.decides_id,
+	array_to_string(d.accused_ids, ',') AS accused_ids, d.measure_id, d.legal_basis, d.note, d.file_id, d.requested_on, d.received_at, d.requires_approval, d.decides_id,
 	d.outcome, d.supersedes_id, d.returned_by, d.replace_charges, d.from_stage, d.to_stage, d.target_unit_id, d.target_case_id, d.unit_id,
 	d.recorded_by, d.recorded_at,
 	(SELECT a.outcome FROM case_decisions a WHERE a.decides_id = d.id) AS answer_outcome,
@@ -158,12 +159,12 @@ func (s *Store) GetDecision(ctx context.Context, id string) (domain.Decision, er
 // InsertDecision appends a decision with the case's next sequence number.
 func (s *Store) InsertDecision(ctx context.Context, d *domain.Decision) error {
 	err := s.conn(ctx).Raw(`INSERT INTO case_decisions (id, case_id, seq, step, doc_type, number, issuer, issuer_name, signer, issued_on,
-		effective_on, accused_ids, measure_id, legal_basis, note, file_id, requested_on, requires_approval, decides_id, outcome, supersedes_id, returned_by,
+		effective_on, accused_ids, measure_id, legal_basis, note, file_id, requested_on, received_at, requires_approval, decides_id, outcome, supersedes_id, returned_by,
 		replace_charges, from_stage, to_stage, target_unit_id, target_case_id, unit_id, recorded_by, recorded_at)
 		VALUES (?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM case_decisions WHERE case_id = ?), ?, ?, ?, ?, ?, ?, ?::date, ?::date, ?::uuid[],
-		?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+		?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
 		d.ID, d.CaseID, d.CaseID, string(d.Step), string(d.Type), d.Number, string(d.Issuer), d.IssuerName, d.Signer, sqlDate(d.IssuedOn),
-		sqlDate(d.EffectiveOn), uuidArray(d.AccusedIDs), nullStr(d.MeasureID), d.LegalBasis, d.Note, d.FileID, optSQLDate(d.RequestedOn), d.RequiresApproval,
+		sqlDate(d.EffectiveOn), uuidArray(d.AccusedIDs), nullStr(d.MeasureID), d.LegalBasis, d.Note, d.FileID, optSQLDate(d.RequestedOn), d.ReceivedAt, d.RequiresApproval,
 		nullStr(d.DecidesID), string(d.Outcome), nullStr(d.SupersedesID), d.ReturnedBy, d.ReplaceCharges, string(d.FromStage), string(d.ToStage),
 		nullInt(d.TargetUnitID), nullStr(d.TargetCaseID), d.UnitID, d.RecordedBy, d.RecordedAt).Scan(&d.Seq).Error
 	return translate(err, "quyết định tố tụng")

@@ -80,7 +80,10 @@ type DecisionInput struct {
 	FileID      string
 	// RequestedOn is when the request for the extension reached the procuracy (đề nghị gia hạn),
 	// for the extension steps; a request that came too late is refused.
-	RequestedOn  *time.Time
+	RequestedOn *time.Time
+	// ReceivedAt is when a decision of another body reached the procuracy; the limits for sending
+	// decisions to the procuracy are timed by it.
+	ReceivedAt   *time.Time
 	SupersedesID string
 	ReturnedBy   string
 	TargetUnitID int64
@@ -348,7 +351,7 @@ func (s *Procedure) request(ctx context.Context, p *Principal, cc *caseContext, 
 		effective = in.IssuedOn
 	}
 	req := workflow.Request{Step: in.Step, Issuer: in.Issuer, IssuedOn: in.IssuedOn, EffectiveOn: effective, AccusedIDs: in.AccusedIDs,
-		MeasureID: in.MeasureID, ReturnedBy: in.ReturnedBy, TargetUnitID: in.TargetUnitID, Measure: in.Measure, RequestedOn: in.RequestedOn}
+		MeasureID: in.MeasureID, ReturnedBy: in.ReturnedBy, TargetUnitID: in.TargetUnitID, Measure: in.Measure, RequestedOn: in.RequestedOn, ReceivedAt: in.ReceivedAt}
 	// Without a person there is no offence date to read the charges' law by: say what is missing
 	// rather than that the Penal Code was not in force in year 1.
 	if in.Step == workflow.StepInstituteAccused && in.Person == nil && len(in.AccusedIDs) == 0 {
@@ -414,7 +417,7 @@ func (s *Procedure) persist(ctx context.Context, p *Principal, cc *caseContext, 
 	d := domain.Decision{ID: mustUUIDv7(), CaseID: cs.ID, Step: t.Step, Type: t.Doc, Number: strings.TrimSpace(in.Number), Issuer: in.Issuer,
 		IssuerName: strings.TrimSpace(in.IssuerName), Signer: strings.TrimSpace(in.Signer), IssuedOn: domain.DateOf(req.IssuedOn),
 		EffectiveOn: domain.DateOf(req.EffectiveOn), AccusedIDs: in.AccusedIDs, MeasureID: in.MeasureID, LegalBasis: legal, Note: in.Note,
-		FileID: in.FileID, RequestedOn: in.RequestedOn, RequiresApproval: res.Status == domain.DecisionPending, SupersedesID: in.SupersedesID, ReturnedBy: in.ReturnedBy,
+		FileID: in.FileID, RequestedOn: in.RequestedOn, ReceivedAt: in.ReceivedAt, RequiresApproval: res.Status == domain.DecisionPending, SupersedesID: in.SupersedesID, ReturnedBy: in.ReturnedBy,
 		ReplaceCharges: in.ReplaceCharges, FromStage: res.From, ToStage: res.To, TargetUnitID: in.TargetUnitID, TargetCaseID: in.TargetCaseID,
 		UnitID: cs.UnitID, RecordedBy: p.User.ID, RecordedAt: now, Status: res.Status}
 	adv := CaseAdvance{Stage: res.To}
@@ -600,7 +603,7 @@ func (s *Procedure) correct(ctx context.Context, p *Principal, cc *caseContext, 
 	if effective.IsZero() {
 		effective = in.IssuedOn
 	}
-	if err := workflow.CheckCorrection(cc.state, *old, workflow.Request{Step: in.Step, Issuer: in.Issuer, IssuedOn: in.IssuedOn, EffectiveOn: effective},
+	if err := workflow.CheckCorrection(cc.state, *old, workflow.Request{Step: in.Step, Issuer: in.Issuer, IssuedOn: in.IssuedOn, EffectiveOn: effective, RequestedOn: in.RequestedOn, ReceivedAt: in.ReceivedAt},
 		actor, now); err != nil {
 		return nil, err
 	}
@@ -612,6 +615,13 @@ func (s *Procedure) correct(ctx context.Context, p *Principal, cc *caseContext, 
 	d.ID, d.Seq, d.Number, d.Issuer, d.IssuerName, d.Signer = mustUUIDv7(), 0, strings.TrimSpace(in.Number), in.Issuer, strings.TrimSpace(in.IssuerName), strings.TrimSpace(in.Signer)
 	d.IssuedOn, d.EffectiveOn, d.LegalBasis, d.Note, d.FileID = domain.DateOf(in.IssuedOn), domain.DateOf(effective), legal, in.Note, in.FileID
 	d.SupersedesID, d.RequiresApproval, d.DecidesID, d.UnitID, d.RecordedBy, d.RecordedAt = old.ID, false, "", cc.cs.UnitID, p.User.ID, now
+	// A correction may give or correct the dates of the request and of the receipt.
+	if in.RequestedOn != nil {
+		d.RequestedOn = in.RequestedOn
+	}
+	if in.ReceivedAt != nil {
+		d.ReceivedAt = in.ReceivedAt
+	}
 	if err := s.proc.AdvanceCase(ctx, cc.cs.ID, in.Version, CaseAdvance{Stage: cc.cs.Stage}, now); err != nil {
 		return nil, err
 	}

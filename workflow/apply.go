@@ -110,6 +110,8 @@ type Request struct {
 	// RequestedOn is when the request for an extension reached the procuracy; nil skips the
 	// lead-time check.
 	RequestedOn *time.Time
+	// ReceivedAt is when a decision of another body reached the procuracy; nil when not recorded.
+	ReceivedAt *time.Time
 }
 
 // ActorGrant is one grant of the person recording a step, seen from the case: its role, its
@@ -413,6 +415,16 @@ func checkDates(cs *CaseState, req Request, extension bool, now time.Time) error
 	}
 	if !req.EffectiveOn.IsZero() && !req.IssuedOn.IsZero() && effective.Before(issued) {
 		v.Add("effective_on", "date_order", "ngày có hiệu lực không được trước ngày ban hành")
+	}
+	if r := req.ReceivedAt; r != nil {
+		switch {
+		case req.Issuer == domain.IssuerProcuracy:
+			v.Add("received_at", "own_decision", "quyết định của Viện kiểm sát không có ngày nhận")
+		case r.After(now):
+			v.Add("received_at", "not_future", "thời điểm nhận không được ở tương lai")
+		case !req.IssuedOn.IsZero() && domain.DateOf(*r).Before(issued):
+			v.Add("received_at", "date_order", "thời điểm nhận không được trước ngày ban hành")
+		}
 	}
 	if req.RequestedOn != nil {
 		switch t, _ := ByStep(req.Step); {

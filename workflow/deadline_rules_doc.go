@@ -22,46 +22,30 @@ type UncoveredRule struct {
 // or dispatch of a document), the appellate and cassation limits, and the parts of covered
 // limits that rest on facts not recorded (a complex case, a request's date, an absent party).
 var RulesNotYetCovered = []UncoveredRule{
+	{"trial_decision_to_accused", "Điều 286 BLTTHS", "Giao quyết định đưa vụ án ra xét xử cho bị cáo ít nhất 10 ngày trước phiên tòa (việc gửi cho Viện kiểm sát trong 02 ngày đã có: `trial_decision_service`).",
+		"Serve the decision to bring to trial on the accused at least 10 days before the hearing (sending it to the procuracy in 2 days is computed: `trial_decision_service`)."},
+	{"judgment_delivery_others", "Điều 262(1) BLTTHS", "Giao bản án cho bị cáo và gửi Viện kiểm sát cấp trên trong 10 ngày (việc gửi cho Viện kiểm sát cùng cấp đã có: `judgment_delivery`).",
+		"Deliver the judgment to the accused and the higher procuracy in 10 days (sending it to the same-level procuracy is computed: `judgment_delivery`)."},
 	{"report_receipt_notice", "Điều 146(5) BLTTHS", "Cơ quan điều tra thông báo bằng văn bản cho Viện kiểm sát việc tiếp nhận nguồn tin: 03 ngày.",
 		"The investigating agency notifies the procuracy in writing of a report it received: 3 days."},
-	{"report_suspension_notice", "Điều 148 BLTTHS", "Gửi quyết định tạm đình chỉ giải quyết nguồn tin cho Viện kiểm sát và người báo tin: 24 giờ; Viện kiểm sát hủy quyết định thì tiếp tục giải quyết không quá 01 tháng.",
-		"The suspension goes to the procuracy and the reporter in 24 hours; if the procuracy cancels it, resolution resumes for at most 1 month."},
-	{"report_resumption_notice", "Điều 149 BLTTHS", "Gửi quyết định phục hồi giải quyết nguồn tin cho Viện kiểm sát: 03 ngày (thời hạn giải quyết 01 tháng đã có: `report_resumption`).",
-		"The resumption decision goes to the procuracy in 3 days (the 1-month resolution limit is computed: `report_resumption`)."},
-	{"institution_notice", "Điều 154(2) BLTTHS", "Gửi quyết định khởi tố vụ án cho Viện kiểm sát: 24 giờ.", "The decision to institute the case goes to the procuracy in 24 hours."},
-	{"non_institution_notice", "Điều 158(1) BLTTHS", "Gửi quyết định không khởi tố, hủy bỏ quyết định khởi tố vụ án cho Viện kiểm sát: 24 giờ.",
-		"A decision not to institute, or cancelling the institution, goes to the procuracy in 24 hours."},
 	{"urgent_hold_processing", "Điều 110(4) BLTTHS", "Lấy lời khai người bị giữ trong trường hợp khẩn cấp, rồi ra quyết định tạm giữ, lệnh bắt hoặc trả tự do: 12 giờ.",
 		"Take the statement of a person held in an urgent case, then order custody, arrest or release: 12 hours."},
 	{"arrest_processing", "Điều 114(1) BLTTHS", "Sau khi bắt người phạm tội quả tang, người đang bị truy nã: quyết định tạm giữ hoặc trả tự do: 12 giờ.",
 		"After an arrest in the act or of a wanted person: custody or release within 12 hours."},
 	{"family_notice", "Điều 116 BLTTHS", "Thông báo cho gia đình, chính quyền xã hoặc cơ quan, tổ chức của người bị giữ, bị bắt: 24 giờ.",
 		"Notify the family and the commune or employer of a person held or arrested: 24 hours."},
-	{"custody_decision_to_vks", "Điều 117(4) BLTTHS", "Gửi quyết định tạm giữ cho Viện kiểm sát: 12 giờ.", "The custody decision goes to the procuracy in 12 hours."},
-	{"accused_decision_to_vks", "Điều 179(3) BLTTHS", "Gửi quyết định khởi tố bị can cho Viện kiểm sát: 24 giờ (thời hạn phê chuẩn 03 ngày đã có: `accused_approval`).",
-		"The decision to prosecute an accused goes to the procuracy in 24 hours (the 3 days to approve it are `accused_approval`)."},
 	{"detention_special_extensions", "Điều 173(4)–(6) BLTTHS", "Gia hạn tạm giam đặc biệt của Viện trưởng VKSND tối cao (ĐBNT: thêm 01 lần không quá 04 tháng, rồi đến khi kết thúc điều tra) và thang gia hạn riêng của các tội xâm phạm an ninh quốc gia: tổng thời hạn tạm giam tính theo thang thông thường (ÍNT 3, NT 5, RNT 7, ĐBNT 12 tháng).",
 		"The Supreme Chief Procurator's special detention extensions (ĐBNT: one more ≤ 4 months, then until the end of the investigation) and the national-security ladder: the detention total is computed on the ordinary ladder (ÍNT 3, NT 5, RNT 7, ĐBNT 12 months)."},
 	{"juvenile_justice_law_2024", "Điều 419 BLTTHS; Luật Tư pháp người chưa thành niên 2024", "Từ 01/01/2026 Luật Tư pháp người chưa thành niên 2024 rút ngắn thời hạn điều tra, truy tố, xét xử đối với người dưới 18 tuổi (chưa kiểm chứng). Hiện chỉ áp dụng 2/3 thời hạn tạm giữ, tạm giam của Điều 419.",
 		"From 01/01/2026 the Juvenile Justice Law 2024 shortens the investigation, prosecution and trial periods for persons under 18 (unverified). For now only the 2/3 custody and detention limits of Art. 419 are applied."},
 	{"case_transfer", "Điều 169 BLTTHS", "Viện kiểm sát quyết định việc chuyển vụ án: 03 ngày, gửi quyết định trong 24 giờ; giao hồ sơ trong 03 ngày.",
 		"The procuracy decides a transfer in 3 days and sends the decision in 24 hours; the file is handed over in 3 days."},
-	{"investigation_suspension_notice", "Điều 229(3) BLTTHS", "Gửi quyết định tạm đình chỉ điều tra cho Viện kiểm sát, bị can, người bào chữa: 02 ngày.",
-		"The suspension of the investigation goes to the procuracy, the accused and counsel in 2 days."},
 	{"investigation_termination_review", "Điều 230(3) BLTTHS", "Viện kiểm sát nghiên cứu quyết định đình chỉ điều tra kèm hồ sơ: 15 ngày.",
 		"The procuracy reviews a decision terminating the investigation, with the file, in 15 days."},
-	{"investigation_conclusion_delivery", "Điều 232(4) BLTTHS", "Giao bản kết luận điều tra cho Viện kiểm sát (kèm hồ sơ), bị can, người bào chữa: 02 ngày.",
-		"The investigation conclusion goes to the procuracy (with the file), the accused and counsel in 2 days."},
 	{"trial_extensions", "Điều 277(1), 277(3) BLTTHS", "Gia hạn chuẩn bị xét xử (ÍNT, NT 15 ngày; RNT, ĐBNT 30 ngày) và mở phiên tòa trong 30 ngày vì lý do bất khả kháng: chưa có bước gia hạn.",
 		"Extending the trial preparation (ÍNT, NT 15 days; RNT, ĐBNT 30 days) and opening the hearing within 30 days for force majeure: no extension step yet."},
 	{"indictment_delivery_complex", "Điều 240(3), 244 BLTTHS", "Vụ án phức tạp: giao cáo trạng và chuyển hồ sơ đến Tòa án trong 10 ngày (thời hạn 03 ngày đã có: `indictment_delivery`, `file_to_court`); chưa có dấu hiệu vụ án phức tạp.",
 		"A complex case: the indictment is delivered and the file sent to the court in 10 days (the 3-day limits are computed: `indictment_delivery`, `file_to_court`); the platform has no complexity flag yet."},
-	{"trial_decision_service", "Điều 286 BLTTHS", "Giao quyết định đưa vụ án ra xét xử cho bị cáo ít nhất 10 ngày trước phiên tòa; gửi Viện kiểm sát cùng cấp trong 02 ngày.",
-		"Serve the decision to bring to trial on the accused at least 10 days before the hearing; send it to the same-level procuracy in 2 days."},
-	{"court_return_file", "Điều 280(3) BLTTHS", "Tòa án trả hồ sơ để điều tra bổ sung: chuyển cho Viện kiểm sát trong 03 ngày.",
-		"The court returning a file for supplementary investigation sends it to the procuracy in 3 days."},
-	{"judgment_delivery", "Điều 262(1) BLTTHS", "Giao, gửi bản án cho bị cáo, Viện kiểm sát cùng cấp và Viện kiểm sát cấp trên: 10 ngày.",
-		"Deliver the judgment to the accused, the same-level and the higher procuracy: 10 days."},
 	{"appeal_period_absent", "Điều 333(1) BLTTHS", "Người vắng mặt tại phiên tòa: thời hạn kháng cáo 15 ngày tính từ ngày nhận bản án hoặc ngày niêm yết (thời hạn từ ngày tuyên án đã có: `appeal_period_judgment`); ngày nhận, niêm yết chưa được ghi nhận.",
 		"A party absent at the hearing appeals within 15 days of receiving the judgment or of its posting (the window from the pronouncement is computed: `appeal_period_judgment`); receipt and posting are not recorded."},
 	{"appeal_period_decision", "Điều 333(2) BLTTHS", "Kháng cáo quyết định sơ thẩm: 07 ngày từ ngày nhận quyết định.", "Appeal against a first-instance decision: 7 days from its receipt."},
@@ -90,6 +74,7 @@ var kindDoc = map[string]string{
 	ruleKindCase:            "case",
 	ruleKindPendingDecision: "pending decision (chờ phê chuẩn)",
 	ruleKindMeasure:         "measure (biện pháp ngăn chặn)",
+	ruleKindDelivery:        "delivery (gửi quyết định cho Viện kiểm sát), when the receipt is recorded",
 }
 
 // clockStatusDoc gives each clock status its Vietnamese name and what it means, in English.
@@ -207,6 +192,8 @@ func startsDoc(r Rule) string {
 		return "receipt by the procuracy (recording) of a pending " + codes(r.StartsOn)
 	case ruleKindMeasure:
 		return "an executed `" + string(r.Measure) + "` order, from its `start_at`"
+	case ruleKindDelivery:
+		return "the issue of a " + codes(r.StartsOn) + " decision by another body (its day: from 00:00 for the earliest reading, 24:00 for the latest)"
 	}
 	var parts []string
 	switch r.StartsAtRegistration {
@@ -227,6 +214,8 @@ func metDoc(r Rule) string {
 		return "the procuracy's answer (`decide_approval`)"
 	case ruleKindMeasure:
 		return "the measure ends (`end_measure`, an extension's new order, termination)"
+	case ruleKindDelivery:
+		return "its receipt by the procuracy (`received_at` of the decision); no clock without it"
 	}
 	if r.Shortens != "" {
 		return fmt.Sprintf("what ends the `%s` clock; cancelled by `%s`", r.Shortens, StepCancelSummary)

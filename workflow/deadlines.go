@@ -96,6 +96,8 @@ func clocksOf(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock {
 		all = pendingClocks(cs, r, cal, now)
 	case ruleKindMeasure:
 		all = measureClocks(cs, r, cal, now)
+	case ruleKindDelivery:
+		all = deliveryClocks(cs, r, cal, now)
 	}
 	out := all[:0]
 	for _, c := range all {
@@ -685,6 +687,43 @@ func measureClocks(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock 
 			c.status(r, now)
 			out = append(out, c)
 		}
+	}
+	return out
+}
+
+// deliveryClocks time the receipt by the procuracy of each decision of another body the rule
+// names, when the decision's receipt (received_at) was recorded: the limit runs from the
+// decision's issue, whose hour is not recorded, so the earliest reading starts at the beginning of
+// the issue day and the latest at its end (24:00). Each clock is met, on time or late, at the
+// receipt; without a receipt there is no clock, rather than a guess.
+func deliveryClocks(cs *CaseState, r Rule, cal *Calendar, now time.Time) []Clock {
+	l, _ := r.Length.For(everyClass)
+	var out []Clock
+	for _, d := range cs.Decisions {
+		if !slices.Contains(r.StartsOn, d.Step) || d.ReceivedAt == nil || d.Issuer == domain.IssuerProcuracy || !inForce(d, true) {
+			continue
+		}
+		day := domain.DateOf(d.IssuedOn)
+		c := Clock{Rule: r.ID, NameVI: r.NameVI, NameEN: r.NameEN, Article: r.Article, Subject: "decision", SubjectID: d.ID, Start: day, Length: l}
+		if len(d.AccusedIDs) == 1 {
+			c.AccusedID = d.AccusedIDs[0]
+		}
+		due := Count(day, l, r.Counting, cal)
+		if l.Unit == Hours {
+			due.Latest = Count(day.AddDate(0, 0, 1), l, r.Counting, cal).Latest
+			due.ExplanationVI = fmt.Sprintf("Quyết định ban hành ngày %s (không ghi giờ): %s tính từ 0 giờ hết lúc %s, tính từ 24 giờ hết lúc %s (Điều 134(1) BLTTHS).",
+				day.Format(dmy), l, due.Earliest.Deadline.Format("15:04 "+dmy), due.Latest.Deadline.Format("15:04 "+dmy))
+			due.ExplanationEN = fmt.Sprintf("Issued on %s (no hour recorded): %s from 00:00 ends at %s, from 24:00 at %s (Art. 134(1) CPC).",
+				day.Format(dmy), lengthEN(l), due.Earliest.Deadline.Format("15:04 "+dmy), due.Latest.Deadline.Format("15:04 "+dmy))
+		}
+		received := *d.ReceivedAt
+		c.Due, c.EndedOn, c.Status = due, &received, ClockMet
+		c.ExplanationVI = c.NameVI + " (" + r.Article + "). " + due.ExplanationVI +
+			fmt.Sprintf(" Viện kiểm sát nhận lúc %s.", received.In(domain.ICT).Format("15:04 "+dmy))
+		c.ExplanationEN = c.NameEN + " (" + articleEN(r.Article) + "). " + due.ExplanationEN +
+			fmt.Sprintf(" The procuracy received it at %s.", received.In(domain.ICT).Format("15:04 "+dmy))
+		c.status(r, now)
+		out = append(out, c)
 	}
 	return out
 }

@@ -30,22 +30,25 @@ const (
 	RuleCustodyPeriod         RuleID = "custody_period"
 	RuleDetentionPeriod       RuleID = "detention_period"
 	// Kháng cáo, kháng nghị phúc thẩm: the windows after a first-instance judgment.
-	RuleAppealJudgment         RuleID = "appeal_period_judgment"
-	RuleProtestSameLevel       RuleID = "vks_protest_judgment_same_level"
-	RuleProtestHigherLevel     RuleID = "vks_protest_judgment_higher_level"
-	RuleTrialAfterReturn       RuleID = "trial_after_return"
-	RuleIndictmentDelivery     RuleID = "indictment_delivery"
-	RuleFileToCourt            RuleID = "file_to_court"
-	RuleSummaryInvestigation   RuleID = "summary_investigation"
-	RuleSummaryProsecution     RuleID = "summary_prosecution"
-	RuleSummaryTrialPrep       RuleID = "summary_trial_preparation"
-	RuleSummaryTrialOpening    RuleID = "summary_trial_opening"
-	ruleKindCase                      = "case"
-	ruleKindPendingDecision           = "pending_decision"
-	ruleKindMeasure                   = "measure"
-	everyClass                        = domain.SeverityClass("")
-	rulesEffective2018                = "2018-01-01"
-	investigationRequestBefore        = 10
+	RuleAppealJudgment       RuleID = "appeal_period_judgment"
+	RuleProtestSameLevel     RuleID = "vks_protest_judgment_same_level"
+	RuleProtestHigherLevel   RuleID = "vks_protest_judgment_higher_level"
+	RuleTrialAfterReturn     RuleID = "trial_after_return"
+	RuleIndictmentDelivery   RuleID = "indictment_delivery"
+	RuleFileToCourt          RuleID = "file_to_court"
+	RuleSummaryInvestigation RuleID = "summary_investigation"
+	RuleSummaryProsecution   RuleID = "summary_prosecution"
+	RuleSummaryTrialPrep     RuleID = "summary_trial_preparation"
+	RuleSummaryTrialOpening  RuleID = "summary_trial_opening"
+	ruleKindCase                    = "case"
+	ruleKindPendingDecision         = "pending_decision"
+	ruleKindMeasure                 = "measure"
+	// ruleKindDelivery clocks time how long a decision of another body took to reach the
+	// procuracy, from its issue to its receipt (received_at), when the receipt is recorded.
+	ruleKindDelivery           = "delivery"
+	everyClass                 = domain.SeverityClass("")
+	rulesEffective2018         = "2018-01-01"
+	investigationRequestBefore = 10
 )
 
 // ByClass gives a length per severity class; the empty class is the length for every class.
@@ -274,6 +277,55 @@ var Rules = []Rule{
 			Each: map[domain.SeverityClass][]Length{domain.ClassLessSerious: {m(1)}, domain.ClassSerious: {m(2)}, domain.ClassVerySerious: {m(3)},
 				domain.ClassParticularlySerious: {m(4), m(4)}}},
 		WarnDays: 10, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+}
+
+// The deliveries to the procuracy of other bodies' decisions (gửi quyết định cho Viện kiểm sát):
+// from the decision's issue to its receipt, as recorded with the decision (received_at).
+const (
+	RuleInstitutionNotice      RuleID = "institution_notice"
+	RuleNonInstitutionNotice   RuleID = "non_institution_notice"
+	RuleCustodyDecisionToVKS   RuleID = "custody_decision_to_vks"
+	RuleAccusedDecisionToVKS   RuleID = "accused_decision_to_vks"
+	RuleReportSuspensionNotice RuleID = "report_suspension_notice"
+	RuleReportResumptionNotice RuleID = "report_resumption_notice"
+	RuleSuspensionNotice       RuleID = "investigation_suspension_notice"
+	RuleConclusionDelivery     RuleID = "investigation_conclusion_delivery"
+	RuleTrialDecisionToVKS     RuleID = "trial_decision_service"
+	RuleCourtReturnFile        RuleID = "court_return_file"
+	RuleJudgmentDelivery       RuleID = "judgment_delivery"
+)
+
+// delivery is a rule timing the receipt by the procuracy of a decision of one of steps.
+func delivery(id RuleID, vi, en, article string, l Length, confidence string, steps ...domain.Step) Rule {
+	return Rule{ID: id, NameVI: vi, NameEN: en, Article: article, Kind: ruleKindDelivery, StartsOn: steps, Length: ByClass{everyClass: l},
+		EffectiveFrom: effective(rulesEffective2018), Confidence: confidence}
+}
+
+func init() {
+	Rules = append(Rules,
+		delivery(RuleInstitutionNotice, "Thời hạn gửi quyết định khởi tố vụ án cho Viện kiểm sát", "Institution decision sent to the procuracy",
+			"Điều 154(2) BLTTHS", h(24), "1", StepInstituteCase),
+		delivery(RuleNonInstitutionNotice, "Thời hạn gửi quyết định không khởi tố, hủy bỏ quyết định khởi tố vụ án cho Viện kiểm sát",
+			"Decision not to institute, or cancelling it, sent to the procuracy", "Điều 158(1) BLTTHS", h(24), "1", StepDeclineInstitution, StepCancelInstitution),
+		delivery(RuleCustodyDecisionToVKS, "Thời hạn gửi quyết định tạm giữ cho Viện kiểm sát", "Custody decision sent to the procuracy",
+			"Điều 117(4) BLTTHS", h(12), "1", StepCustody),
+		delivery(RuleAccusedDecisionToVKS, "Thời hạn gửi quyết định khởi tố bị can cho Viện kiểm sát", "Decision to prosecute an accused sent to the procuracy",
+			"Điều 179(3) BLTTHS", h(24), "2+", StepInstituteAccused),
+		delivery(RuleReportSuspensionNotice, "Thời hạn gửi quyết định tạm đình chỉ giải quyết nguồn tin cho Viện kiểm sát",
+			"Suspension of the report's resolution sent to the procuracy", "Điều 148 BLTTHS", h(24), "1", StepSuspendReport),
+		delivery(RuleReportResumptionNotice, "Thời hạn gửi quyết định phục hồi giải quyết nguồn tin cho Viện kiểm sát",
+			"Resumption of the report's resolution sent to the procuracy", "Điều 149 BLTTHS", d(3), "1", StepResumeReport),
+		delivery(RuleSuspensionNotice, "Thời hạn gửi quyết định tạm đình chỉ điều tra cho Viện kiểm sát", "Suspension of the investigation sent to the procuracy",
+			"Điều 229(3) BLTTHS", d(2), "1", StepSuspendInvestigation),
+		delivery(RuleConclusionDelivery, "Thời hạn giao bản kết luận điều tra và hồ sơ cho Viện kiểm sát",
+			"Investigation conclusion and file delivered to the procuracy", "Điều 232(4) BLTTHS", d(2), "1", StepConcludeInvestigation),
+		delivery(RuleTrialDecisionToVKS, "Thời hạn gửi quyết định đưa vụ án ra xét xử cho Viện kiểm sát cùng cấp",
+			"Decision to bring the case to trial sent to the same-level procuracy", "Điều 286 BLTTHS", d(2), "1", StepBringToTrial),
+		delivery(RuleCourtReturnFile, "Thời hạn Tòa án chuyển hồ sơ trả để điều tra bổ sung cho Viện kiểm sát",
+			"A file returned by the court for supplementary investigation sent to the procuracy", "Điều 280(3) BLTTHS", d(3), "1", StepReturnByCourt),
+		delivery(RuleJudgmentDelivery, "Thời hạn gửi bản án sơ thẩm cho Viện kiểm sát", "First-instance judgment sent to the procuracy",
+			"Điều 262(1) BLTTHS", d(10), "1", StepPronounce),
+	)
 }
 
 // RuleByID finds the newest version of a rule.

@@ -741,3 +741,48 @@ func TestExtensionRequestedTooLate(t *testing.T) {
 	s.refuseStep(tm.chief, s.cqdt("suspend_investigation", "requested_on", today(e)), "requested_on", "not_extension")
 	s.refuseStep(tm.chief, s.cqdt("suspend_investigation", "requested_on", "2026-13-01"), "requested_on", "format")
 }
+
+// A decision of the investigating agency recorded with the moment the procuracy received it is
+// timed against the law's limit for sending it (Điều 154(2) BLTTHS: the institution decision within
+// 24 hours): received at 09:00 two days after its issue day, it is 9 hours late (24 hours from the
+// end of the issue day) and a violation of the agency's is
+// recorded at once; malformed or impossible receipts are refused.
+func TestDeliveryToTheProcuracyTimed(t *testing.T) {
+	e := newEnv(t)
+	tm := loginKV1(e)
+	s := newStory(t, e, tm, nil)
+	now := e.clock.Now().In(ict)
+	issued := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, ict).AddDate(0, 0, -3)
+	received := issued.AddDate(0, 0, 2).Add(9 * time.Hour)
+	// The report was received an hour before now: the institution may not be dated before it, so the
+	// story's report is moved back first.
+	r := e.send(req{Method: "PATCH", Path: v1 + "/cases/" + s.id, Token: tm.clerk,
+		Body: map[string]any{"version": s.version, "received_at": issued.AddDate(0, 0, -5).Format(time.RFC3339)}})
+	if r.Status != http.StatusOK {
+		t.Fatalf("move the report back: %d %s", r.Status, r.Body)
+	}
+	s.version++
+	body := s.cqdt("institute_case", "number", "15/QĐ-CSĐT", "issued_on", issued.Format(time.DateOnly), "received_at", received.Format(time.RFC3339))
+	o := s.decide(tm.ksv, body)
+	if o.Case.Stage != "institution" {
+		t.Fatalf("institution: %+v", o.Case)
+	}
+	var c *storedClockView
+	for _, k := range e.storedClocks(tm.chief, allStatuses+"&rule=institution_notice&case_id="+s.id).Items {
+		c = &k
+	}
+	if c == nil || c.Status != "met_late" || c.Subject != "decision" || c.SubjectID != o.Decision.ID {
+		t.Fatalf("institution notice clock: %+v", c)
+	}
+	items, _ := e.violations(tm.chief, "rule=institution_notice&case_id="+s.id)
+	if len(items) != 1 || items[0].MetAt == nil || items[0].DetectedBy != "recompute" || items[0].Article != "Điều 154(2) BLTTHS" || items[0].LateSeconds != 9*3600 {
+		t.Fatalf("violations: %+v", items)
+	}
+	// The receipt is in the decision.
+	if r := e.get(v1+"/decisions/"+o.Decision.ID, tm.chief); !strings.Contains(string(r.Body), `"received_at":"`+received.Format(time.RFC3339)+`"`) {
+		t.Fatalf("decision without its receipt: %s", r.Body)
+	}
+	// Bad receipts.
+	s.refuseStep(tm.chief, s.vks("accept_institution", "received_at", now.Format(time.RFC3339)), "received_at", "own_decision")
+	s.refuseStep(tm.ksv, s.cqdt("suspend_investigation", "received_at", "hôm qua"), "received_at", "format")
+}
