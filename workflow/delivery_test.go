@@ -29,7 +29,10 @@ func deliveryClockOf(t *testing.T, cs *CaseState, rule RuleID, now time.Time) *C
 // The limits for sending a decision to the procuracy run from its issue, whose hour is not
 // recorded (earliest reading from 00:00, latest from 24:00 of the issue day), to its receipt.
 func TestDeliveryLimits(t *testing.T) {
-	at := func(y int, m time.Month, d, h int) *time.Time { t := time.Date(y, m, d, h, 0, 0, 0, domain.ICT); return &t }
+	at := func(y int, m time.Month, d, h int) *time.Time {
+		t := time.Date(y, m, d, h, 0, 0, 0, domain.ICT)
+		return &t
+	}
 	now := time.Date(2026, 6, 1, 9, 0, 0, 0, domain.ICT) // after every receipt below
 	for _, c := range []struct {
 		name           string
