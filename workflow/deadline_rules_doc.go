@@ -61,8 +61,6 @@ var RulesNotYetCovered = []UncoveredRule{
 		"The procuracy reviews the appellate file: provincial 15 days, appellate 20 days (ĐBNT complex 25/30; unverified after 2025)."},
 	{"appellate_preparation", "Điều 346 BLTTHS", "Chuẩn bị xét xử phúc thẩm: Tòa án cấp tỉnh 60 ngày, Tòa phúc thẩm TANDTC 90 ngày; mở phiên tòa trong 15 ngày từ quyết định đưa ra xét xử.",
 		"Appellate preparation: provincial court 60 days, Supreme Court appellate courts 90 days; the hearing within 15 days of the decision to try."},
-	{"cassation_protest", "Điều 379 BLTTHS", "Kháng nghị giám đốc thẩm theo hướng bất lợi cho người bị kết án: 01 năm từ ngày bản án có hiệu lực.",
-		"Cassation protest against the convicted person: 1 year from the judgment taking effect."},
 	{"summary_application", "Điều 457(1) BLTTHS", "Quyết định áp dụng thủ tục rút gọn trong 24 giờ kể từ khi có đủ điều kiện: thời điểm đủ điều kiện không được ghi nhận.",
 		"The summary procedure is applied within 24 hours of its conditions being met: when they were met is not recorded."},
 	{"summary_appeal", "Điều 459, 463 BLTTHS", "Xét xử phúc thẩm theo thủ tục rút gọn và tạm giam để xét xử phúc thẩm không quá 22 ngày: chưa có lệnh tạm giam cho giai đoạn phúc thẩm.",

@@ -110,3 +110,27 @@ func TestReceivedAtChecks(t *testing.T) {
 		}
 	}
 }
+
+// Điều 379(1) BLTTHS: a cassation protest against the convicted within one year of the judgment
+// taking effect (15/01/2026 → 15/01/2027, a Friday). Protested within the year it is met; left
+// unused the window closes as cancelled: the right lapsed, which is no violation.
+func TestCassationProtestWindow(t *testing.T) {
+	effectiveOn := time.Date(2026, 1, 15, 0, 0, 0, 0, domain.ICT)
+	cs := &CaseState{ID: "c1", Stage: domain.StageExecution, Kind: domain.KindCase, Class: domain.ClassSerious, RegisteredAs: domain.KindCase,
+		ReceivedAt: effectiveOn.AddDate(-1, 0, 0), Decisions: []domain.Decision{{ID: "d1", Seq: 1, Step: StepJudgmentEffective, Issuer: domain.IssuerCourt,
+			Status: domain.DecisionEffective, IssuedOn: effectiveOn, EffectiveOn: effectiveOn, FromStage: domain.StageAppeal, ToStage: domain.StageExecution}}}
+	k := deliveryClockOf(t, cs, RuleCassationProtest, effectiveOn.AddDate(0, 6, 0))
+	if k == nil || k.Status != ClockRunning || k.Due.Latest.LastDay.Format(time.DateOnly) != "2027-01-15" {
+		t.Fatalf("six months on: %+v", k)
+	}
+	if k := deliveryClockOf(t, cs, RuleCassationProtest, effectiveOn.AddDate(1, 1, 0)); k == nil || k.Status != ClockCancelled {
+		t.Fatalf("unused a year on: %+v", k)
+	}
+	protest := time.Date(2026, 9, 1, 0, 0, 0, 0, domain.ICT)
+	cs.Stage = domain.StageCassation
+	cs.Decisions = append(cs.Decisions, domain.Decision{ID: "d2", Seq: 2, Step: StepProtestCassation, Issuer: domain.IssuerProcuracy,
+		Status: domain.DecisionEffective, IssuedOn: protest, EffectiveOn: protest, FromStage: domain.StageExecution, ToStage: domain.StageCassation})
+	if k := deliveryClockOf(t, cs, RuleCassationProtest, effectiveOn.AddDate(1, 1, 0)); k == nil || k.Status != ClockMet {
+		t.Fatalf("protested in September: %+v", k)
+	}
+}

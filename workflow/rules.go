@@ -293,6 +293,10 @@ const (
 	RuleTrialDecisionToVKS     RuleID = "trial_decision_service"
 	RuleCourtReturnFile        RuleID = "court_return_file"
 	RuleJudgmentDelivery       RuleID = "judgment_delivery"
+	// RuleCassationProtest is the year within which a cassation protest against the convicted
+	// may be made once the judgment is in force (Điều 379(1) BLTTHS); one in their favour may come
+	// at any time, so the window lapsing is no violation and does not bar it.
+	RuleCassationProtest RuleID = "cassation_protest"
 )
 
 // delivery is a rule timing the receipt by the procuracy of a decision of one of steps.
@@ -325,6 +329,10 @@ func init() {
 			"A file returned by the court for supplementary investigation sent to the procuracy", "Điều 280(3) BLTTHS", d(3), "1", StepReturnByCourt),
 		delivery(RuleJudgmentDelivery, "Thời hạn gửi bản án sơ thẩm cho Viện kiểm sát", "First-instance judgment sent to the procuracy",
 			"Điều 262(1) BLTTHS", d(10), "1", StepPronounce),
+		Rule{ID: RuleCassationProtest, NameVI: "Thời hạn kháng nghị giám đốc thẩm theo hướng không có lợi cho người bị kết án",
+			NameEN: "Cassation protest against the convicted", Article: "Điều 379(1) BLTTHS", Kind: ruleKindCase,
+			StartsOn: []domain.Step{StepJudgmentEffective}, MetBy: []domain.Step{StepProtestCassation}, Window: true, Length: ByClass{everyClass: m(12)},
+			Counting: Counting{RollOver: true}, WarnDays: 30, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
 	)
 }
 
