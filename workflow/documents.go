@@ -44,6 +44,7 @@ const (
 	DocExecutionOrder        domain.DocType = "execution_order"            // QĐ thi hành án hình sự
 	DocAppellateJudgment     domain.DocType = "appellate_judgment"         // Bản án hình sự phúc thẩm
 	DocAppellateRemand       domain.DocType = "appellate_remand"           // Bản án phúc thẩm hủy bản án sơ thẩm để xét xử lại
+	DocAppellateDecision     domain.DocType = "appellate_decision"         // Quyết định phúc thẩm (về quyết định sơ thẩm)
 	DocCassationProtest      domain.DocType = "cassation_protest"          // QĐ kháng nghị giám đốc thẩm, tái thẩm
 	DocCassationDecision     domain.DocType = "cassation_decision"         // QĐ giám đốc thẩm, tái thẩm
 	DocExecutionCompleted    domain.DocType = "execution_completed"        // Giấy chứng nhận chấp hành xong án phạt
@@ -107,6 +108,7 @@ var DocNames = map[domain.DocType]DocName{
 	DocExecutionOrder:        {"Quyết định thi hành án hình sự", "Order to execute the judgment"},
 	DocAppellateJudgment:     {"Bản án hình sự phúc thẩm", "Appellate judgment"},
 	DocAppellateRemand:       {"Bản án phúc thẩm hủy bản án sơ thẩm để xét xử lại", "Appellate judgment quashing for retrial"},
+	DocAppellateDecision:     {"Quyết định phúc thẩm đối với quyết định sơ thẩm", "Appellate decision on a first-instance decision"},
 	DocCassationProtest:      {"Quyết định kháng nghị giám đốc thẩm, tái thẩm", "Cassation or reopening protest"},
 	DocCassationDecision:     {"Quyết định giám đốc thẩm, tái thẩm", "Cassation or reopening decision"},
 	DocExecutionCompleted:    {"Giấy chứng nhận chấp hành xong án phạt", "Certificate that the sentence has been served"},

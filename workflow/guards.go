@@ -47,6 +47,13 @@ const (
 	// early enough: 10 days before the investigation period or the detention order runs out, 5
 	// before the report period.
 	GuardRequestInTime GuardID = "extension_requested_in_time"
+	// Appeals of first-instance decisions (Điều 333(2), 337(2)) and what the appellate court may do
+	// with them, told apart by how the case came to the appellate court.
+	GuardCourtDecisionAppealable GuardID = "court_decision_appealable"
+	GuardAppealOfJudgment        GuardID = "appeal_of_judgment"
+	GuardAppealOfTermination     GuardID = "appeal_of_termination"
+	GuardAppealOfSuspension      GuardID = "appeal_of_suspension"
+	GuardAppealOfDecision        GuardID = "appeal_of_decision"
 )
 
 type guard struct {
@@ -186,6 +193,23 @@ var guards = map[GuardID]guard{
 		"đề nghị gia hạn đến muộn: phải gửi chậm nhất 10 ngày trước khi hết thời hạn điều tra, thời hạn tạm giam (05 ngày với thời hạn giải quyết nguồn tin)",
 		"the request for the extension came too late: at least 10 days before the investigation period or the detention order runs out (5 days for a report)",
 		requestedInTime},
+	GuardCourtDecisionAppealable: {"step", "Điều 333(2), 337(2) BLTTHS",
+		"chỉ kháng cáo, kháng nghị quyết định đình chỉ, tạm đình chỉ vụ án của Tòa án cấp sơ thẩm",
+		"only a first-instance court's decision to terminate or suspend the case is appealed here",
+		func(cs *CaseState, r Request) bool {
+			e := entry(cs)
+			return e == nil || e.Step == StepTerminateTrial || e.Step == StepSuspendTrial
+		}},
+	GuardAppealOfJudgment: {"step", "Điều 355, 358 BLTTHS", "vụ án được phúc thẩm theo kháng cáo, kháng nghị quyết định sơ thẩm, không phải bản án",
+		"the appeal is against a first-instance decision, not a judgment", func(cs *CaseState, r Request) bool { return appealedFrom(cs, domain.StageFirstInstance) }},
+	GuardAppealOfTermination: {"step", "Điều 361, 362 BLTTHS", "quyết định bị kháng cáo, kháng nghị không phải quyết định đình chỉ vụ án",
+		"the decision appealed is not a termination", func(cs *CaseState, r Request) bool { return appealedFrom(cs, domain.StageTerminated) }},
+	GuardAppealOfSuspension: {"step", "Điều 361, 362 BLTTHS", "quyết định bị kháng cáo, kháng nghị không phải quyết định tạm đình chỉ vụ án",
+		"the decision appealed is not a suspension", func(cs *CaseState, r Request) bool { return appealedFrom(cs, domain.StageTrialSuspended) }},
+	GuardAppealOfDecision: {"step", "Điều 361, 362 BLTTHS", "vụ án được phúc thẩm theo kháng cáo, kháng nghị bản án, không phải quyết định",
+		"the appeal is against a judgment, not a decision", func(cs *CaseState, r Request) bool {
+			return appealedFrom(cs, domain.StageTerminated) || appealedFrom(cs, domain.StageTrialSuspended)
+		}},
 	GuardCustodyExtensions: {"measure_id", "Điều 118(2) BLTTHS", "tạm giữ chỉ được gia hạn tối đa hai lần (tổng cộng không quá 9 ngày)", "custody may be extended at most twice (9 days in all)",
 		func(cs *CaseState, r Request) bool {
 			_, m := cs.MeasureByID(r.MeasureID)
@@ -333,4 +357,12 @@ func requestedInTime(cs *CaseState, r Request) bool {
 		}
 	}
 	return true
+}
+
+// appealedFrom says whether the case came to the appellate court from stage: a judgment is
+// appealed from first instance, a termination or suspension decision from where it put the case.
+// A case with no recorded entry into the appeal is not judged (true).
+func appealedFrom(cs *CaseState, stage domain.Stage) bool {
+	e := entry(cs)
+	return e == nil || e.FromStage == stage
 }

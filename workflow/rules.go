@@ -297,6 +297,12 @@ const (
 	// may be made once the judgment is in force (Điều 379(1) BLTTHS); one in their favour may come
 	// at any time, so the window lapsing is no violation and does not bar it.
 	RuleCassationProtest RuleID = "cassation_protest"
+	// The windows to appeal or protest a first-instance court's decision to terminate or suspend
+	// the case (Điều 333(2), 337(2)), counted from the decision's date (for the parties the law
+	// counts from its receipt, which is not recorded: the earlier start is the stricter reading).
+	RuleAppealDecision        RuleID = "appeal_period_decision"
+	RuleProtestDecisionSame   RuleID = "vks_protest_decision_same_level"
+	RuleProtestDecisionHigher RuleID = "vks_protest_decision_higher_level"
 )
 
 // delivery is a rule timing the receipt by the procuracy of a decision of one of steps.
@@ -333,6 +339,12 @@ func init() {
 			NameEN: "Cassation protest against the convicted", Article: "Điều 379(1) BLTTHS", Kind: ruleKindCase,
 			StartsOn: []domain.Step{StepJudgmentEffective}, MetBy: []domain.Step{StepProtestCassation}, Window: true, Length: ByClass{everyClass: m(12)},
 			Counting: Counting{RollOver: true}, WarnDays: 30, EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"},
+		decisionWindow(RuleAppealDecision, "Thời hạn kháng cáo quyết định sơ thẩm", "Appeal against a first-instance decision", "Điều 333(2) BLTTHS",
+			7, 2, StepAppealDecision),
+		decisionWindow(RuleProtestDecisionSame, "Thời hạn kháng nghị quyết định sơ thẩm của Viện kiểm sát cùng cấp",
+			"Protest of a first-instance decision by the same-level procuracy", "Điều 337(2) BLTTHS", 7, 2, StepProtestDecision),
+		decisionWindow(RuleProtestDecisionHigher, "Thời hạn kháng nghị quyết định sơ thẩm của Viện kiểm sát cấp trên trực tiếp",
+			"Protest of a first-instance decision by the directly higher procuracy", "Điều 337(2) BLTTHS", 15, 5, StepProtestDecision),
 	)
 }
 
@@ -375,4 +387,12 @@ func RuleAt(id RuleID, start time.Time) (Rule, bool) {
 func (r Rule) judges(start time.Time) bool {
 	v, ok := RuleAt(r.ID, start)
 	return ok && v.EffectiveFrom.Equal(r.EffectiveFrom)
+}
+
+// decisionWindow is the window to appeal or protest a first-instance court's decision to terminate
+// or suspend the case: it lapses unused without a violation.
+func decisionWindow(id RuleID, vi, en, article string, days, warn int, metBy domain.Step) Rule {
+	return Rule{ID: id, NameVI: vi, NameEN: en, Article: article, Kind: ruleKindCase, StartsOn: []domain.Step{StepTerminateTrial, StepSuspendTrial},
+		MetBy: []domain.Step{metBy}, Window: true, Length: ByClass{everyClass: d(days)}, Counting: Counting{RollOver: true}, WarnDays: warn,
+		EffectiveFrom: effective(rulesEffective2018), Confidence: "2+"}
 }

@@ -43,11 +43,18 @@ const (
 	StepJudgmentEffective      domain.Step = "judgment_effective"
 	StepAppellateJudgment      domain.Step = "appellate_judgment"
 	StepAppellateRemand        domain.Step = "appellate_remand"
-	StepProtestCassation       domain.Step = "protest_cassation"
-	StepCassationUphold        domain.Step = "cassation_uphold"
-	StepCassationRetrial       domain.Step = "cassation_retrial"
-	StepCassationReinvestigate domain.Step = "cassation_reinvestigate"
-	StepCloseCase              domain.Step = "close_case"
+	// Appeals against a first-instance court's decision to terminate or suspend the case (kháng
+	// cáo, kháng nghị quyết định sơ thẩm, Điều 333(2), 337(2)) and the appellate court's answer.
+	StepAppealDecision             domain.Step = "appeal_decision"
+	StepProtestDecision            domain.Step = "protest_decision"
+	StepAppellateUpholdTermination domain.Step = "appellate_uphold_termination"
+	StepAppellateUpholdSuspension  domain.Step = "appellate_uphold_suspension"
+	StepAppellateQuashDecision     domain.Step = "appellate_quash_decision"
+	StepProtestCassation           domain.Step = "protest_cassation"
+	StepCassationUphold            domain.Step = "cassation_uphold"
+	StepCassationRetrial           domain.Step = "cassation_retrial"
+	StepCassationReinvestigate     domain.Step = "cassation_reinvestigate"
+	StepCloseCase                  domain.Step = "close_case"
 
 	StepInstituteAccused domain.Step = "institute_accused"
 	StepChangeCharges    domain.Step = "change_charges"
@@ -284,10 +291,30 @@ var Transitions = []Transition{
 		Roles: recorders, Guards: []GuardID{GuardJudgmentPronounced}},
 	{Step: StepAppellateJudgment, Subject: domain.SubjectCase, NameVI: "Xét xử phúc thẩm: bản án phúc thẩm", NameEN: "Appellate judgment",
 		From: st(domain.StageAppeal), To: State(domain.StageExecution), Doc: DocAppellateJudgment, Issuers: court, Article: "Điều 355 BLTTHS",
-		Roles: recorders},
+		Roles: recorders, Guards: []GuardID{GuardAppealOfJudgment}},
 	{Step: StepAppellateRemand, Subject: domain.SubjectCase, NameVI: "Hủy bản án sơ thẩm để xét xử lại", NameEN: "Quash for retrial",
 		From: st(domain.StageAppeal), To: State(domain.StageFirstInstance), Doc: DocAppellateRemand, Issuers: court, Article: "Điều 358 BLTTHS",
-		Roles: recorders},
+		Roles: recorders, Guards: []GuardID{GuardAppealOfJudgment}},
+	// A first-instance court's decision to terminate or suspend the case may be appealed or
+	// protested (Điều 333(2), 337(2)): the case goes to the appellate court, which upholds the
+	// decision (the case returns where the decision put it) or quashes it (the trial goes on).
+	{Step: StepAppealDecision, Subject: domain.SubjectCase, NameVI: "Kháng cáo quyết định sơ thẩm", NameEN: "Appeal against a first-instance decision",
+		From: st(domain.StageTerminated, domain.StageTrialSuspended), To: State(domain.StageAppeal), Doc: DocAppeal,
+		Issuers: []domain.IssuerBody{domain.IssuerParty}, Article: "Điều 331, 333(2) BLTTHS", Roles: recorders, Guards: []GuardID{GuardCourtDecisionAppealable}},
+	{Step: StepProtestDecision, Subject: domain.SubjectCase, NameVI: "Kháng nghị phúc thẩm quyết định sơ thẩm", NameEN: "Protest a first-instance decision on appeal",
+		From: st(domain.StageTerminated, domain.StageTrialSuspended), To: State(domain.StageAppeal), Doc: DocAppealProtest, Issuers: vks,
+		Article: "Điều 336, 337(2) BLTTHS", Roles: leaders, Levels: []domain.UnitLevel{domain.LevelRegional, domain.LevelProvincial,
+			domain.LevelAppellateInstitute, domain.LevelSupreme, domain.LevelMilitaryRegional, domain.LevelMilitaryZone, domain.LevelMilitaryCentral},
+		Guards: []GuardID{GuardCourtDecisionAppealable}},
+	{Step: StepAppellateUpholdTermination, Subject: domain.SubjectCase, NameVI: "Phúc thẩm giữ nguyên quyết định đình chỉ vụ án",
+		NameEN: "Appellate court upholds the termination", From: st(domain.StageAppeal), To: State(domain.StageTerminated), Doc: DocAppellateDecision,
+		Issuers: court, Article: "Điều 361, 362 BLTTHS", Roles: recorders, Guards: []GuardID{GuardAppealOfTermination}},
+	{Step: StepAppellateUpholdSuspension, Subject: domain.SubjectCase, NameVI: "Phúc thẩm giữ nguyên quyết định tạm đình chỉ vụ án",
+		NameEN: "Appellate court upholds the suspension", From: st(domain.StageAppeal), To: State(domain.StageTrialSuspended), Doc: DocAppellateDecision,
+		Issuers: court, Article: "Điều 361, 362 BLTTHS", Roles: recorders, Guards: []GuardID{GuardAppealOfSuspension}},
+	{Step: StepAppellateQuashDecision, Subject: domain.SubjectCase, NameVI: "Phúc thẩm hủy quyết định sơ thẩm, tiếp tục giải quyết vụ án",
+		NameEN: "Appellate court quashes the decision: the trial goes on", From: st(domain.StageAppeal), To: State(domain.StageFirstInstance),
+		Doc: DocAppellateDecision, Issuers: court, Article: "Điều 361, 362 BLTTHS", Roles: recorders, Guards: []GuardID{GuardAppealOfDecision}},
 
 	// Cassation and reopening (giám đốc thẩm, tái thẩm).
 	{Step: StepProtestCassation, Subject: domain.SubjectCase, NameVI: "Kháng nghị giám đốc thẩm, tái thẩm", NameEN: "Protest for cassation or reopening",

@@ -449,6 +449,29 @@ func TestGuards(t *testing.T) {
 			withCalendar(cs, domain.KindReport)
 			r.IssuedOn, r.EffectiveOn, r.RequestedOn = tenOn(2026, 3, 20), tenOn(2026, 3, 20), ptr(tenOn(2026, 3, 19))
 		}, domain.StageReportResolution, StepExtendReport, GuardRequestInTime},
+		// Điều 333(2), 337(2), 355, 361: a first-instance decision is appealed from where it put the
+		// case, and the appellate court answers a decision with a decision, a judgment with a judgment.
+		{"Art. 333(2) appeal of the court's termination", func(cs *CaseState, r *Request) { enteredBy(cs, StepTerminateTrial, domain.StageFirstInstance) },
+			domain.StageTerminated, StepAppealDecision, ""},
+		{"Art. 333(2) appeal of the investigating body's termination", func(cs *CaseState, r *Request) {
+			enteredBy(cs, StepTerminateInvestigation, domain.StageInvestigation)
+		}, domain.StageTerminated, StepAppealDecision, GuardCourtDecisionAppealable},
+		{"Art. 355 appellate judgment on an appealed judgment", func(cs *CaseState, r *Request) { enteredBy(cs, StepProtestAppeal, domain.StageFirstInstance) },
+			domain.StageAppeal, StepAppellateJudgment, ""},
+		{"Art. 355 appellate judgment on an appealed termination", func(cs *CaseState, r *Request) { enteredBy(cs, StepProtestDecision, domain.StageTerminated) },
+			domain.StageAppeal, StepAppellateJudgment, GuardAppealOfJudgment},
+		{"Art. 361 upholding an appealed termination", func(cs *CaseState, r *Request) { enteredBy(cs, StepProtestDecision, domain.StageTerminated) },
+			domain.StageAppeal, StepAppellateUpholdTermination, ""},
+		{"Art. 361 upholding a termination when a suspension was appealed", func(cs *CaseState, r *Request) {
+			enteredBy(cs, StepAppealDecision, domain.StageTrialSuspended)
+		}, domain.StageAppeal, StepAppellateUpholdTermination, GuardAppealOfTermination},
+		{"Art. 361 upholding a suspension when a termination was appealed", func(cs *CaseState, r *Request) {
+			enteredBy(cs, StepAppealDecision, domain.StageTerminated)
+		}, domain.StageAppeal, StepAppellateUpholdSuspension, GuardAppealOfSuspension},
+		{"Art. 361 quashing an appealed suspension", func(cs *CaseState, r *Request) { enteredBy(cs, StepAppealDecision, domain.StageTrialSuspended) },
+			domain.StageAppeal, StepAppellateQuashDecision, ""},
+		{"Art. 361 quashing a decision when a judgment was appealed", func(cs *CaseState, r *Request) { enteredBy(cs, StepAppeal, domain.StageFirstInstance) },
+			domain.StageAppeal, StepAppellateQuashDecision, GuardAppealOfDecision},
 		{"investigation extension without a calendar is not judged", func(cs *CaseState, r *Request) {
 			withCalendar(cs, domain.KindCase)
 			cs.Calendar = nil
@@ -507,4 +530,10 @@ func TestGuards(t *testing.T) {
 			}
 		})
 	}
+}
+
+// enteredBy records the decision of step by which the case entered its current stage from from.
+func enteredBy(cs *CaseState, step domain.Step, from domain.Stage) {
+	cs.Decisions = append(cs.Decisions, domain.Decision{ID: "entry", Seq: len(cs.Decisions) + 1, Step: step, Status: domain.DecisionEffective,
+		IssuedOn: day0, EffectiveOn: day0, FromStage: from, ToStage: cs.Stage})
 }

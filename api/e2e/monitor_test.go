@@ -786,3 +786,33 @@ func TestDeliveryToTheProcuracyTimed(t *testing.T) {
 	s.refuseStep(tm.chief, s.vks("accept_institution", "received_at", now.Format(time.RFC3339)), "received_at", "own_decision")
 	s.refuseStep(tm.ksv, s.cqdt("suspend_investigation", "received_at", "hôm qua"), "received_at", "format")
 }
+
+// A first-instance court's decision to terminate the case may be protested by the procuracy
+// within 7 days (Điều 337(2) BLTTHS): the protest meets the window, the case goes to the
+// appellate court, which answers a decision with a decision, not a judgment (Điều 361), and its
+// upholding returns the case to termination.
+func TestProtestOfATerminationDecision(t *testing.T) {
+	e := newEnv(t)
+	tm := loginKV1(e)
+	s := newStory(t, e, tm, nil)
+	s.investigate(tm)
+	s.addAccused(tm, "Trần Văn Bình", "001095012345")
+	s.prosecute(tm)
+	s.indict(tm)
+	s.wantStage(s.decide(tm.ksv, s.court("terminate_trial", "number", "05/QĐĐC-TA")), "terminated")
+	window := s.deadlines(tm.chief).clock(t, "vks_protest_decision_same_level", "")
+	if window.Status != "running" && window.Status != "due_soon" {
+		t.Fatalf("protest window after the termination: %+v", window)
+	}
+	s.wantStage(s.decide(tm.chief, s.vks("protest_decision", "number", "10/QĐKNPT-VKS")), "appeal")
+	d := s.deadlines(tm.chief)
+	if c := d.clock(t, "vks_protest_decision_same_level", ""); c.Status != "met" {
+		t.Fatalf("same-level window after the protest: %+v", c)
+	}
+	if c := d.clock(t, "appeal_period_decision", ""); c.Status != "running" && c.Status != "due_soon" {
+		t.Fatalf("the parties' window: %+v", c)
+	}
+	wantArticle(t, s.refuseStep(tm.ksv, s.court("appellate_judgment", "number", "20/HSPT"), "step", "appeal_of_judgment"), "Điều 355, 358 BLTTHS")
+	s.refuseStep(tm.ksv, s.court("appellate_uphold_suspension", "number", "20/QĐPT"), "step", "appeal_of_suspension")
+	s.wantStage(s.decide(tm.ksv, s.court("appellate_uphold_termination", "number", "21/QĐPT")), "terminated")
+}
