@@ -7,7 +7,13 @@ STATICCHECK_VERSION := v0.8.2
 
 BIN := .data/bin/kiemsat
 
-.PHONY: build run test bench lint clean
+# The MinIO server the object-storage tests run against (issue 5): the pinned release, built once
+# with go install (a few minutes on a fresh machine) into a cache folder outside the repository,
+# one folder per version. The upstream server repository is archived; the adapter speaks plain S3.
+MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
+MINIO_BIN := $(HOME)/.cache/kiemsat/minio-$(MINIO_VERSION)/minio
+
+.PHONY: build run test bench lint clean minio
 
 build:
 	go build -o $(BIN) ./cmd/kiemsat
@@ -19,8 +25,8 @@ run: build
 
 # with-db starts a fresh private cluster in .data/pgtest (unless TEST_DATABASE_URL or
 # DATABASE_URL is set), passes it to the tests as TEST_DATABASE_URL and stops it after.
-test: build
-	$(BIN) with-db -- go test -count=1 -p 2 -timeout 15m ./...
+test: build $(MINIO_BIN)
+	MINIO_BIN=$(MINIO_BIN) $(BIN) with-db -- go test -count=1 -p 2 -timeout 15m ./...
 
 # Go benchmarks: the case list and read through the whole API against the same list in raw pgx,
 # on BENCH_CASES generated cases (20000 by default; e.g. BENCH_CASES=200000 make bench).
@@ -35,6 +41,9 @@ test: build
 bench: build
 	$(BIN) with-db -- go test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
+$(MINIO_BIN):
+	GOBIN=$(dir $(MINIO_BIN)) go install github.com/minio/minio@$(MINIO_VERSION)
+
 lint:
 	go vet ./...
 	go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
@@ -42,3 +51,6 @@ lint:
 # Removes the test cluster and the binary; the development data in .data/pg stays.
 clean:
 	rm -rf .data/pgtest .data/bin
+
+# Builds (once) the pinned MinIO server the tests use.
+minio: $(MINIO_BIN)

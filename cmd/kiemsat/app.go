@@ -27,6 +27,8 @@ type App struct {
 	*service.Services
 	Hasher service.PasswordHasher
 	server *api.Server
+	// Objects keeps the bytes of case files: MinIO when configured, else a local folder.
+	Objects service.ObjectStore
 }
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -52,6 +54,10 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			return nil, err
 		}
 		backfill = before > 0 && before < repository.StoredClocksVersion
+	}
+	if a.Objects, err = openObjects(ctx, cfg, log); err != nil {
+		a.Close()
+		return nil, err
 	}
 	if a.policy, err = repository.NewPolicy(ctx, store, log, cfg.PolicyReload); err != nil {
 		a.Close()
@@ -123,6 +129,11 @@ func (a *App) ready(ctx context.Context) error {
 	if err := a.store.Ping(ctx); err != nil {
 		return errors.New("database unreachable")
 	}
+	if m, ok := a.Objects.(*repository.MinioObjects); ok {
+		if err := m.Ping(ctx); err != nil {
+			return errors.New("object store unreachable")
+		}
+	}
 	ok, err := repository.MigrationsCurrent(ctx, a.store.SQL())
 	if err != nil {
 		return errors.New("cannot read schema version")
@@ -192,4 +203,22 @@ func penalCatalog(ctx context.Context, store *repository.Store, sync bool) (*wor
 		return workflow.DefaultPenalCatalog(), nil
 	}
 	return workflow.NewPenalCatalog(clauses), nil
+}
+
+// openObjects opens the store of case files: MinIO (its bucket created when missing) when
+// MINIO_ENDPOINT is set, otherwise the local folder.
+func openObjects(ctx context.Context, cfg Config, log *slog.Logger) (service.ObjectStore, error) {
+	if cfg.MinioEndpoint == "" {
+		if cfg.FilesDir == "" {
+			return nil, nil // a command that keeps no files
+		}
+		return repository.NewDiskObjects(cfg.FilesDir)
+	}
+	m, err := repository.OpenMinio(ctx, repository.MinioConfig{Endpoint: cfg.MinioEndpoint, AccessKey: cfg.MinioAccessKey,
+		SecretKey: cfg.MinioSecretKey, Bucket: cfg.MinioBucket, UseTLS: cfg.MinioTLS})
+	if err != nil {
+		return nil, fmt.Errorf("object store: %w", err)
+	}
+	log.Info("case files in MinIO", "endpoint", cfg.MinioEndpoint, "bucket", cfg.MinioBucket)
+	return m, nil
 }

@@ -37,6 +37,14 @@ type Config struct {
 	// MakeUpSaturdaysWork counts a Saturday declared a working day (làm bù) as a working day for
 	// procedural limits, as it is for the civil service.
 	MakeUpSaturdaysWork bool // KIEMSAT_MAKEUP_SATURDAY_WORKING (default true)
+	// Case files (hồ sơ vụ án) go to MinIO (any S3-compatible server) when MINIO_ENDPOINT is set,
+	// otherwise to a folder on local disk (the embedded default).
+	MinioEndpoint  string // MINIO_ENDPOINT: host:port
+	MinioAccessKey string // MINIO_ACCESS_KEY
+	MinioSecretKey string // MINIO_SECRET_KEY
+	MinioBucket    string // MINIO_BUCKET (default kiemsat-files)
+	MinioTLS       bool   // MINIO_USE_TLS (default false)
+	FilesDir       string // KIEMSAT_FILES_DIR: the local folder without MinIO (default data/files; make run: .data/files)
 	// DemoMustChangePassword makes seed-demo's accounts change their password at first login.
 	DemoMustChangePassword bool   // KIEMSAT_DEMO_MUST_CHANGE_PASSWORD (default false)
 	DemoPassword           string // KIEMSAT_DEMO_PASSWORD (default KiemSat@2026)
@@ -93,6 +101,12 @@ func loadConfig(needKey bool, keyDir string) (Config, error) {
 	c.MigrateOnStart = boolean("KIEMSAT_MIGRATE_ON_START", true)
 	c.DemoMustChangePassword = boolean("KIEMSAT_DEMO_MUST_CHANGE_PASSWORD", false)
 	c.MakeUpSaturdaysWork = boolean("KIEMSAT_MAKEUP_SATURDAY_WORKING", true)
+	c.MinioEndpoint, c.MinioAccessKey, c.MinioSecretKey = os.Getenv("MINIO_ENDPOINT"), os.Getenv("MINIO_ACCESS_KEY"), os.Getenv("MINIO_SECRET_KEY")
+	c.MinioBucket, c.FilesDir = env("MINIO_BUCKET", "kiemsat-files"), env("KIEMSAT_FILES_DIR", filepath.Join("data", "files"))
+	c.MinioTLS = boolean("MINIO_USE_TLS", false)
+	if c.MinioEndpoint != "" && (c.MinioAccessKey == "" || c.MinioSecretKey == "") {
+		errs = append(errs, fmt.Errorf("MINIO_ENDPOINT is set: MINIO_ACCESS_KEY and MINIO_SECRET_KEY are required"))
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("KIEMSAT_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, fmt.Errorf("KIEMSAT_LOG_LEVEL must be debug, info, warn or error"))
 	}

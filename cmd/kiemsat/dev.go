@@ -38,6 +38,9 @@ func runDev(ctx context.Context, _ []string) error {
 		fmt.Fprintf(os.Stderr, "private PostgreSQL on 127.0.0.1:%d, data in %s\n", cl.Port(), cl.Dir())
 	}
 	cfg.MigrateOnStart = true
+	if os.Getenv("KIEMSAT_FILES_DIR") == "" {
+		cfg.FilesDir = filepath.Join(dataDir, "files")
+	}
 	app, err := NewApp(ctx, cfg, newLogger(cfg.LogLevel))
 	if err != nil {
 		return err
