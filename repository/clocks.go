@@ -419,7 +419,13 @@ var monitorLapseSQL = `WITH claim AS (
 		SELECT id FROM case_clocks WHERE status IN ('running', 'due_soon') AND latest_due <= @now AND lapses
 		ORDER BY latest_due LIMIT @batch FOR UPDATE SKIP LOCKED
 	), moved AS (
-		UPDATE case_clocks k SET status = 'cancelled', ended_at = k.latest_due, status_changed_at = @now FROM claim
+		UPDATE case_clocks k SET status = 'cancelled', ended_at = k.latest_due, status_changed_at = @now,
+			-- the sentence workflow's closeWindow adds, so the stored text is the engine's
+			explanation_vi = k.explanation_vi || ' Hết thời hạn ngày ' || to_char(k.latest_last_day, 'DD/MM/YYYY') ||
+				' mà không ghi nhận việc thực hiện: quyền này không còn, không phải vi phạm.',
+			explanation_en = k.explanation_en || ' The window closed on ' || to_char(k.latest_last_day, 'DD/MM/YYYY') ||
+				' unused: the right lapsed; this is not a violation.'
+		FROM claim
 		WHERE k.id = claim.id AND k.status IN ('running', 'due_soon') AND k.latest_due <= @now AND k.lapses
 		RETURNING k.id
 	)

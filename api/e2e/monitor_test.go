@@ -21,6 +21,10 @@ import (
 
 // storedClockView is an item of GET /deadlines.
 type storedClockView struct {
+	Explanation struct {
+		VI string `json:"vi"`
+		EN string `json:"en"`
+	} `json:"explanation"`
 	ID         int64  `json:"id"`
 	CaseID     string `json:"case_id"`
 	CaseNumber string `json:"case_number"`
@@ -135,13 +139,13 @@ func assertStoredEqualsComputed(t *testing.T, e *env, token string, ids []string
 		r.decode(t, &d)
 		var want, got []string
 		for _, c := range d.Items {
-			want = append(want, clockSig(c.Rule, c.SubjectID, c.Due.EarliestLastDay, c.Due.LatestLastDay, c.Status))
+			want = append(want, clockSig(c.Rule, c.SubjectID, c.Due.EarliestLastDay, c.Due.LatestLastDay, c.Status)+" "+c.Explanation.VI+" "+c.Explanation.EN)
 		}
 		for _, c := range e.storedClocks(token, allStatuses+"&case_id="+id).Items {
 			if c.CaseID != id {
 				t.Fatalf("case_id filter %s returned a clock of %s", id, c.CaseID)
 			}
-			got = append(got, clockSig(c.Rule, c.SubjectID, c.Due.EarliestLastDay, c.Due.LatestLastDay, c.Status))
+			got = append(got, clockSig(c.Rule, c.SubjectID, c.Due.EarliestLastDay, c.Due.LatestLastDay, c.Status)+" "+c.Explanation.VI+" "+c.Explanation.EN)
 		}
 		sort.Strings(want)
 		sort.Strings(got)
