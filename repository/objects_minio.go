@@ -46,7 +46,20 @@ func OpenMinio(ctx context.Context, c MinioConfig) (*MinioObjects, error) {
 	if m.part == 0 {
 		m.part = 16 << 20
 	}
-	ok, err := client.BucketExists(ctx, c.Bucket)
+	// A server starting beside us (compose, a restart) answers "not initialized" for a while:
+	// wait for it up to 30 seconds rather than failing the start.
+	var ok bool
+	for wait, start := 200*time.Millisecond, time.Now(); ; wait *= 2 {
+		ok, err = client.BucketExists(ctx, c.Bucket)
+		if err == nil || domain.ErrorCodeOf(m.translate(err, "")) != domain.CodeUnavailable || time.Since(start) > 30*time.Second {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(min(wait, 2*time.Second)):
+		}
+	}
 	if err != nil {
 		return nil, m.translate(err, "")
 	}

@@ -129,15 +129,8 @@ func (s *Server) start(bin string) error {
 			return fmt.Errorf("minio exited at start: %s", log)
 		default:
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+api+"/minio/health/live", nil)
-		resp, err := http.DefaultClient.Do(req)
-		cancel()
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
+		if s.ready(api) {
+			return nil
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -157,4 +150,26 @@ func (s *Server) Stop() {
 	}
 	_ = s.cmd.Process.Kill()
 	<-s.done
+}
+
+// ready says whether the server takes S3 requests: its readiness probe answers 200 and an
+// anonymous S3 request is refused as unauthorised rather than with "Server not initialized yet"
+// (503), which MinIO answers for a while after its liveness probe is already up.
+func (s *Server) ready(api string) bool {
+	get := func(path string) int {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+api+path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if get("/minio/health/ready") != http.StatusOK {
+		return false
+	}
+	code := get("/")
+	return code != 0 && code != http.StatusServiceUnavailable
 }
