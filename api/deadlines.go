@@ -281,21 +281,29 @@ func (s *Server) listDeadlines(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if v := c.Query("prosecutor_id"); v != "" {
-		f.ProsecutorID = &v
-	}
-	if v := c.Query("case_id"); v != "" {
-		f.CaseID = &v
-	}
+	f.ProsecutorID, f.CaseID = optQuery(c, "prosecutor_id"), optQuery(c, "case_id")
 	items, total, err := s.Procedure.ListDeadlines(c.Request.Context(), principal(c), f)
+	now := s.Now()
+	writeList(s, c, items, total, err, func(it domain.ClockListItem) any { return toClockListItemJSON(it, now) })
+}
+
+// optQuery is a query parameter that filters only when given.
+func optQuery(c *gin.Context, name string) *string {
+	if v := c.Query(name); v != "" {
+		return &v
+	}
+	return nil
+}
+
+// writeList answers a private list page {items, total}, or the error.
+func writeList[T any](s *Server, c *gin.Context, items []T, total int64, err error, conv func(T) any) {
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	now := s.Now()
-	out := make([]clockListItemJSON, len(items))
+	out := make([]any, len(items))
 	for i, it := range items {
-		out[i] = toClockListItemJSON(it, now)
+		out[i] = conv(it)
 	}
 	c.Header("Cache-Control", "private, no-store")
 	c.JSON(http.StatusOK, gin.H{"items": out, "total": total})
@@ -369,24 +377,10 @@ func (s *Server) listViolations(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if v := c.Query("prosecutor_id"); v != "" {
-		f.ProsecutorID = &v
-	}
-	if v := c.Query("case_id"); v != "" {
-		f.CaseID = &v
-	}
+	f.ProsecutorID, f.CaseID = optQuery(c, "prosecutor_id"), optQuery(c, "case_id")
 	items, total, err := s.Procedure.ListViolations(c.Request.Context(), principal(c), f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	now := s.Now()
-	out := make([]violationJSON, len(items))
-	for i, v := range items {
-		out[i] = toViolationJSON(v, now)
-	}
-	c.Header("Cache-Control", "private, no-store")
-	c.JSON(http.StatusOK, gin.H{"items": out, "total": total})
+	writeList(s, c, items, total, err, func(v domain.Violation) any { return toViolationJSON(v, now) })
 }
 
 type notificationJSON struct {

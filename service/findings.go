@@ -195,24 +195,11 @@ func (s *Procedure) ListFindings(ctx context.Context, p *Principal, f domain.Fin
 			return nil, 0, domain.Invalid("severity", "enum", "mức độ là violation (vi phạm) hoặc warning (cảnh báo)")
 		}
 	}
-	if f.CaseID != nil && !validUUID(*f.CaseID) {
-		return nil, 0, domain.Invalid("case_id", "format", "mã hồ sơ không hợp lệ")
-	}
-	scope := s.authz.Scope(p, domain.ActCaseRead)
-	if err := s.checkUnitFilter(ctx, scope, f.UnitID); err != nil {
-		return nil, 0, err
-	}
-	var items []domain.CaseFinding
-	var total int64
-	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
-		var err error
-		if items, total, err = s.findings.ListFindings(ctx, scope, f); err != nil {
-			return err
-		}
-		detail, _ := json.Marshal(map[string]any{"returned": len(items), "total": total, "unit_id": f.UnitID, "code": f.Codes, "open": f.Open})
-		return s.audit.Record(ctx, p.audit(s.clock.Now(), "finding.list", "case", "", p.User.UnitID, domain.OutcomeSuccess, string(detail)))
-	})
-	return items, total, err
+	return scopedList(ctx, s, p, "finding.list", scopedFilter{unitID: f.UnitID, caseID: f.CaseID},
+		map[string]any{"unit_id": f.UnitID, "code": f.Codes, "open": f.Open},
+		func(ctx context.Context, scope domain.Scope) ([]domain.CaseFinding, int64, error) {
+			return s.findings.ListFindings(ctx, scope, f)
+		})
 }
 
 // The legal basis of the procuracy's act, written into every generated draft: Điều 166 BLTTHS
@@ -560,24 +547,11 @@ func (s *Procedure) ListRecommendations(ctx context.Context, p *Principal, f dom
 			return nil, 0, domain.Invalid("kind", "enum", "kind là recommendation (kiến nghị) hoặc request (yêu cầu)")
 		}
 	}
-	if f.CaseID != nil && !validUUID(*f.CaseID) {
-		return nil, 0, domain.Invalid("case_id", "format", "mã hồ sơ không hợp lệ")
-	}
-	scope := s.authz.Scope(p, domain.ActCaseRead)
-	if err := s.checkUnitFilter(ctx, scope, f.UnitID); err != nil {
-		return nil, 0, err
-	}
-	var items []domain.Recommendation
-	var total int64
-	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
-		var err error
-		if items, total, err = s.findings.ListRecommendations(ctx, scope, f); err != nil {
-			return err
-		}
-		detail, _ := json.Marshal(map[string]any{"returned": len(items), "total": total, "unit_id": f.UnitID, "status": f.Statuses, "kind": f.Kinds})
-		return s.audit.Record(ctx, p.audit(s.clock.Now(), "recommendation.list", "case", "", p.User.UnitID, domain.OutcomeSuccess, string(detail)))
-	})
-	return items, total, err
+	return scopedList(ctx, s, p, "recommendation.list", scopedFilter{unitID: f.UnitID, caseID: f.CaseID},
+		map[string]any{"unit_id": f.UnitID, "status": f.Statuses, "kind": f.Kinds},
+		func(ctx context.Context, scope domain.Scope) ([]domain.Recommendation, int64, error) {
+			return s.findings.ListRecommendations(ctx, scope, f)
+		})
 }
 
 // UpdateRecommendation edits a draft's text and moves a recommendation along its lifecycle: draft

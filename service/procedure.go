@@ -437,7 +437,7 @@ func (s *Procedure) persist(ctx context.Context, p *Principal, cc *caseContext, 
 			delete(res.AccusedTo, "")
 		}
 	case workflow.EffectNewMeasure, workflow.EffectExtendMeasure:
-		m := domain.Measure{ID: mustUUIDv7(), CaseID: cs.ID, AccusedID: in.AccusedIDs[0], Kind: measureKindOf(t.Step), Stage: res.Measure.Stage,
+		m := domain.Measure{ID: mustUUIDv7(), CaseID: cs.ID, AccusedID: in.AccusedIDs[0], Kind: workflow.MeasureKindOf(t.Step), Stage: res.Measure.Stage,
 			StartAt: res.Measure.StartAt, OrderedEnd: res.Measure.OrderedEnd, Status: res.MeasureTo[""], CreatedAt: now}
 		if t.Effect == workflow.EffectExtendMeasure {
 			_, prev := cc.state.MeasureByID(in.MeasureID)
@@ -691,28 +691,6 @@ func (s *Procedure) outcome(ctx context.Context, caseID, decisionID string) (*De
 		return nil, err
 	}
 	return &DecisionOutcome{Case: cs, Decision: d, Accused: accused}, nil
-}
-
-func measureKindOf(step domain.Step) domain.MeasureKind {
-	switch step {
-	case workflow.StepUrgentHold:
-		return domain.MeasureUrgentHold
-	case workflow.StepArrest:
-		return domain.MeasureArrest
-	case workflow.StepCustody, workflow.StepExtendCustody:
-		return domain.MeasureCustody
-	case workflow.StepDetention, workflow.StepExtendDetention:
-		return domain.MeasureDetention
-	case workflow.StepBail:
-		return domain.MeasureBail
-	case workflow.StepCashSurety:
-		return domain.MeasureCashSurety
-	case workflow.StepResidenceBan:
-		return domain.MeasureResidentBan
-	case workflow.StepWanted:
-		return domain.MeasureWanted
-	}
-	return ""
 }
 
 // AccusedCase finds the case an accused belongs to, for the accused-scoped endpoints; an accused

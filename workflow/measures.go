@@ -34,3 +34,27 @@ func CustodyDaysCredited(measures []domain.Measure) int {
 	}
 	return days
 }
+
+// MeasureKindOf is the preventive measure (biện pháp ngăn chặn) a step orders or extends; "" for a
+// step that orders none.
+func MeasureKindOf(step domain.Step) domain.MeasureKind {
+	switch step {
+	case StepUrgentHold:
+		return domain.MeasureUrgentHold
+	case StepArrest:
+		return domain.MeasureArrest
+	case StepCustody, StepExtendCustody:
+		return domain.MeasureCustody
+	case StepDetention, StepExtendDetention:
+		return domain.MeasureDetention
+	case StepBail:
+		return domain.MeasureBail
+	case StepCashSurety:
+		return domain.MeasureCashSurety
+	case StepResidenceBan:
+		return domain.MeasureResidentBan
+	case StepWanted:
+		return domain.MeasureWanted
+	}
+	return ""
+}

@@ -223,7 +223,7 @@ func (sm *sim) record(day int, req workflow.Request, orderDays int) int {
 			newAccused = &a
 		}
 	case workflow.EffectNewMeasure, workflow.EffectExtendMeasure:
-		m := domain.Measure{ID: sm.g.uuidAt(rec).String(), CaseID: sm.st.ID, AccusedID: req.AccusedIDs[0], Kind: measureKind(t.Step),
+		m := domain.Measure{ID: sm.g.uuidAt(rec).String(), CaseID: sm.st.ID, AccusedID: req.AccusedIDs[0], Kind: workflow.MeasureKindOf(t.Step),
 			Stage: res.Measure.Stage, StartAt: res.Measure.StartAt, OrderedEnd: res.Measure.OrderedEnd, DecisionID: d.ID,
 			Status: res.MeasureTo[""], CreatedAt: rec}
 		if t.Effect == workflow.EffectExtendMeasure {
@@ -325,26 +325,6 @@ func (sm *sim) settle(res workflow.Result, d domain.Decision, rec time.Time) {
 	sm.c.version++
 	sm.c.updatedAt = rec
 	sm.st.Class = service.GoverningClass(&sm.dc, sm.st.Accused, sm.g.catalog)
-}
-
-func measureKind(step domain.Step) domain.MeasureKind {
-	switch step {
-	case workflow.StepCustody, workflow.StepExtendCustody:
-		return domain.MeasureCustody
-	case workflow.StepDetention, workflow.StepExtendDetention:
-		return domain.MeasureDetention
-	case workflow.StepUrgentHold:
-		return domain.MeasureUrgentHold
-	case workflow.StepArrest:
-		return domain.MeasureArrest
-	case workflow.StepBail:
-		return domain.MeasureBail
-	case workflow.StepCashSurety:
-		return domain.MeasureCashSurety
-	case workflow.StepResidenceBan:
-		return domain.MeasureResidentBan
-	}
-	return domain.MeasureWanted
 }
 
 // inCharge is the body that decides on measures in the case's current stage.
