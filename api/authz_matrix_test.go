@@ -314,6 +314,27 @@ func TestAuthzMatrix(t *testing.T) {
 				} else if status == http.StatusOK && body["case_id"] != c.id {
 					t.Errorf("GET findings returned %v", body["case_id"])
 				}
+				// So is its case file (hồ sơ vụ án).
+				if status, body := env.do(t, http.MethodGet, path+"/files", a.token, nil); status != wantGet {
+					t.Errorf("GET files: %d, want %d (%v)", status, wantGet, body)
+				} else if status == http.StatusOK && body["case_id"] != c.id {
+					t.Errorf("GET files returned %v", body["case_id"])
+				}
+				// Filing a document takes the right to edit the case: who may gets past
+				// authorization to the refusal of the file's type (an executable), so nothing is
+				// ever stored; who may read gets 403; everyone else 404.
+				wantUpload := http.StatusNotFound
+				switch {
+				case acc.update:
+					wantUpload = http.StatusUnprocessableEntity
+				case acc.read:
+					wantUpload = http.StatusForbidden
+				}
+				if status, body := env.upload(t, path+"/files", a.token, "evidence", []byte("MZ\x90\x00executable")); status != wantUpload {
+					t.Errorf("POST files: %d, want %d (%v)", status, wantUpload, body)
+				} else if status == http.StatusUnprocessableEntity && !strings.Contains(fmt.Sprint(body), "type") {
+					t.Errorf("POST files refused for another reason than the type: %v", body)
+				}
 				summary := "Nội dung đã được " + a.name + " cập nhật"
 				status, body := env.do(t, http.MethodPatch, path, a.token, map[string]any{"version": env.caseVersion(t, c.id), "summary": summary})
 				if status != wantPatch {

@@ -97,6 +97,10 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
 			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					// A response already under way that must be cut off (a failed export).
+					panic(r)
+				}
 				log.Error("panic", "request_id", requestID(c), "panic", r)
 				writeError(c, log, errors.New("panic"))
 			}

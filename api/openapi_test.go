@@ -197,7 +197,16 @@ func TestOpenAPIMatchesRouteTable(t *testing.T) {
 				t.Errorf("%s %s takes a body but documents no 413", k.method, k.path)
 			}
 			mt := op.RequestBody.Value.Content.Get("application/json")
-			if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+			if form := op.RequestBody.Value.Content.Get("multipart/form-data"); form != nil && mt == nil {
+				// An upload: its form schema is closed and names the file part.
+				if form.Schema == nil || form.Schema.Value == nil {
+					t.Errorf("%s %s: multipart body has no schema", k.method, k.path)
+				} else if ap := form.Schema.Value.AdditionalProperties.Has; ap == nil || *ap {
+					t.Errorf("%s %s: multipart schema must set additionalProperties: false", k.method, k.path)
+				} else if f := form.Schema.Value.Properties["file"]; f == nil || f.Value.Format != "binary" {
+					t.Errorf("%s %s: multipart schema has no binary file part", k.method, k.path)
+				}
+			} else if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
 				t.Errorf("%s %s: request body has no application/json schema", k.method, k.path)
 			} else if ap := mt.Schema.Value.AdditionalProperties.Has; ap == nil || *ap {
 				t.Errorf("%s %s: request body schema must set additionalProperties: false", k.method, k.path)
@@ -263,6 +272,7 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"RecommendationInput":      createRecommendationJSON{},
 		"RecommendationPatch":      patchRecommendationJSON{},
 		"AuthorityInput":           authorityInputJSON{},
+		"WithdrawInput":            withdrawJSON{},
 	}
 	for name, v := range cases {
 		sr := doc.Components.Schemas[name]
@@ -306,6 +316,16 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"POST /api/v1/cases/{id}/recommendations":    "RecommendationInput",
 		"PATCH /api/v1/recommendations/{id}":         "RecommendationPatch",
 		"PUT /api/v1/authorities":                    "AuthorityInput",
+		"POST /api/v1/files/{id}/withdraw":           "WithdrawInput",
+	}
+	// Uploads are multipart forms: the fields the handler accepts before the file part, and the file.
+	uploadForm := []string{"file"}
+	for f := range uploadFields {
+		uploadForm = append(uploadForm, f)
+	}
+	uploads := map[string][]string{
+		"POST /api/v1/cases/{id}/files":    uploadForm,
+		"POST /api/v1/files/{id}/versions": {"file", "note"},
 	}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -313,6 +333,23 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 				continue
 			}
 			k := method + " " + path
+			if form := op.RequestBody.Value.Content.Get("multipart/form-data"); form != nil {
+				want, ok := uploads[k]
+				if !ok {
+					t.Errorf("%s takes an upload, but this test does not know which fields its handler reads", k)
+					continue
+				}
+				var got []string
+				for p := range form.Schema.Value.Properties {
+					got = append(got, p)
+				}
+				sort.Strings(got)
+				sort.Strings(want)
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s: multipart schema has fields %v, the handler reads %v", k, got, want)
+				}
+				continue
+			}
 			want, ok := bodies[k]
 			if !ok {
 				t.Errorf("%s takes a body, but this test does not know which struct decodes it", k)
@@ -452,6 +489,15 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"Finding":            findingJSON{},
 		"CaseFindings":       caseFindingsJSON{},
 		"Recommendation":     recommendationJSON{},
+		// The digital case file.
+		"Document":         documentJSON{},
+		"DocumentVersion":  documentVersionJSON{},
+		"DocumentList":     documentListJSON{},
+		"FileLink":         fileLinkJSON{},
+		"FileManifest":     fileManifestJSON{},
+		"Manifest":         service.Manifest{},
+		"ManifestDocument": service.ManifestDocument{},
+		"ManifestVersion":  service.ManifestVersion{},
 	}
 	for name, v := range shapes {
 		sr := doc.Components.Schemas[name]
@@ -517,6 +563,9 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 	}
 	validateSample(t, doc, "CalendarDayList", gin.H{"items": days, "total": len(days)})
 	for _, sm := range findingSamples(lp, now) {
+		validateSample(t, doc, sm.schema, sm.value)
+	}
+	for _, sm := range fileSamples(t, now) {
 		validateSample(t, doc, sm.schema, sm.value)
 	}
 }
@@ -820,6 +869,8 @@ func TestOpenAPIEnumsMatchDomain(t *testing.T) {
 		"Channel":              want(strs(domain.Channels)...),
 		"PartyRole":            want(strs(domain.PartyRoles)...),
 		"DayKind":              want(strs(domain.DayKinds)...),
+		"Section":              want(strs(domain.Sections)...),
+		"Classification":       want(strs(domain.Classifications)...),
 		"ClockStatus":          want(strs(workflow.ClockStatuses)...),
 		"RuleID":               want(ruleIDs...),
 		"RuleKind":             want(ruleKinds...),

@@ -32,7 +32,9 @@ type Route struct {
 	Rule   Rule
 	// DuringPasswordChange: reachable by an account that must change its password first.
 	DuringPasswordChange bool
-	handler              gin.HandlerFunc
+	// MaxBody is the route's body limit in bytes; 0 means the server's (Deps.MaxBody).
+	MaxBody int64
+	handler gin.HandlerFunc
 }
 
 // Deps are what the API needs, built by cmd.
@@ -51,6 +53,9 @@ type Deps struct {
 	// TrustedProxies are the only peers whose X-Forwarded-For is believed; none by default, so
 	// a client cannot spoof its address past the login throttle.
 	TrustedProxies []string
+	// TransferTimeout bounds one upload or download of a case file, in place of the server's short
+	// read and write timeouts (default 2h).
+	TransferTimeout time.Duration
 	// Now is the clock of the HTTP layer (token expiry in responses, audit rows of refused
 	// requests); it must be the services' clock. Defaults to time.Now.
 	Now func() time.Time
@@ -76,6 +81,9 @@ func NewServer(d Deps) *Server {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.TransferTimeout <= 0 {
+		d.TransferTimeout = 2 * time.Hour
+	}
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 		d.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -95,7 +103,7 @@ func NewServer(d Deps) *Server {
 	if d.Services.Monitor != nil {
 		d.Registry.MustRegister(newMonitorCollector(d.Services.Monitor))
 	}
-	e.Use(requestIDMiddleware(), logAndMeasure(d.Log, m), recovery(d.Log), limitBody(d.MaxBody, d.Log))
+	e.Use(requestIDMiddleware(), logAndMeasure(d.Log, m), recovery(d.Log))
 	e.NoRoute(func(c *gin.Context) {
 		writeError(c, s.log, domain.Errorf(domain.CodeNotFound, "không có đường dẫn %s", c.Request.URL.Path))
 	})
@@ -104,7 +112,11 @@ func NewServer(d Deps) *Server {
 	})
 	s.routes = s.routeTable()
 	for _, r := range s.routes {
-		handlers := []gin.HandlerFunc{}
+		max := r.MaxBody
+		if max <= 0 {
+			max = d.MaxBody
+		}
+		handlers := []gin.HandlerFunc{limitBody(max, d.Log)}
 		if r.Rule != RulePublic {
 			handlers = append(handlers, s.auditFailures(), s.authenticate(r.DuringPasswordChange))
 		} else if r.Method != http.MethodGet {
@@ -162,6 +174,16 @@ func (s *Server) routeTable() []Route {
 		{Method: "PATCH", Path: v1 + "/cases/:id", Rule: Rule(domain.ActCaseUpdate), handler: s.updateCase},
 		{Method: "POST", Path: v1 + "/cases/:id/assignments", Rule: Rule(domain.ActCaseAssign), handler: s.assign},
 		{Method: "DELETE", Path: v1 + "/cases/:id/assignments/:assignmentId", Rule: Rule(domain.ActCaseAssign), handler: s.unassign},
+
+		{Method: "POST", Path: v1 + "/cases/:id/files", Rule: Rule(domain.ActCaseUpdate), MaxBody: s.uploadLimit(), handler: s.uploadFile},
+		{Method: "GET", Path: v1 + "/cases/:id/files", Rule: Rule(domain.ActCaseRead), handler: s.listFiles},
+		{Method: "GET", Path: v1 + "/cases/:id/files/manifest", Rule: Rule(domain.ActCaseRead), handler: s.fileManifest},
+		{Method: "GET", Path: v1 + "/cases/:id/files/export", Rule: Rule(domain.ActCaseRead), handler: s.exportFiles},
+		{Method: "GET", Path: v1 + "/files/:id", Rule: Rule(domain.ActCaseRead), handler: s.getFile},
+		{Method: "GET", Path: v1 + "/files/:id/content", Rule: Rule(domain.ActCaseRead), handler: s.downloadFile},
+		{Method: "GET", Path: v1 + "/files/:id/link", Rule: Rule(domain.ActCaseRead), handler: s.fileLink},
+		{Method: "POST", Path: v1 + "/files/:id/versions", Rule: Rule(domain.ActCaseUpdate), MaxBody: s.uploadLimit(), handler: s.addFileVersion},
+		{Method: "POST", Path: v1 + "/files/:id/withdraw", Rule: Rule(domain.ActCaseUpdate), handler: s.withdrawFile},
 
 		{Method: "GET", Path: v1 + "/cases/:id/timeline", Rule: Rule(domain.ActCaseRead), handler: s.getTimeline},
 		{Method: "GET", Path: v1 + "/cases/:id/deadlines", Rule: Rule(domain.ActCaseRead), handler: s.getDeadlines},

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -89,7 +90,12 @@ func newTestEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	jwt := api.NewJWT(key, "kiemsat", "kiemsat-api", 15*time.Minute, clock.Now)
-	svc, err := service.NewServices(store, service.Config{Auth: service.DefaultAuthConfig, Policy: policy, Tokens: jwt, Hasher: hasher, Clock: clock})
+	objects, err := repository.NewDiskObjects(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := service.NewServices(store, service.Config{Auth: service.DefaultAuthConfig, Policy: policy, Tokens: jwt, Hasher: hasher, Clock: clock,
+		Objects: objects, Files: service.FilesConfig{Signer: service.NewManifestSigner(key)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,6 +193,35 @@ func (e *testEnv) login(t *testing.T, username string) string {
 // do sends a request to the API. token may be empty; body may be nil, a []byte or string sent
 // as is, or a value marshalled to JSON. It returns the status and the decoded JSON object
 // (nil when the response has no body).
+// upload posts a document with the given bytes to a case file as a multipart form.
+func (e *testEnv) upload(t *testing.T, path, token, section string, data []byte) (int, map[string]any) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	_ = w.WriteField("section", section)
+	_ = w.WriteField("title", "Tài liệu thử")
+	fw, err := w.CreateFormFile("file", "a.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = fw.Write(data)
+	_ = w.Close()
+	req, err := http.NewRequest(http.MethodPost, e.URL+path, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := e.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
 func (e *testEnv) do(t *testing.T, method, path, token string, body any) (int, map[string]any) {
 	t.Helper()
 	var rd io.Reader

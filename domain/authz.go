@@ -24,11 +24,15 @@ const (
 	// ActAuthorityManage edits the authorities table (thẩm quyền theo cấp): which procuracy levels
 	// grant extensions and approve decisions. National, like the calendar.
 	ActAuthorityManage Action = "authority.manage"
+	// ActFileReadConfidential reads confidential (mật) documents of a case file without being on
+	// the case's team: the chiefs over the case's unit. Secret (tối mật) documents need
+	// ActCaseReadSecret at the case's own unit instead.
+	ActFileReadConfidential Action = "file.read_confidential"
 )
 
 // Actions lists every action, for documentation and the authorization matrix test.
 var Actions = []Action{ActCaseCreate, ActCaseRead, ActCaseUpdate, ActCaseAssign, ActCaseReadSecret, ActCaseDecide, ActCaseApprove,
-	ActUnitManage, ActUserRead, ActUserManage, ActGrantManage, ActAuditRead, ActCalendarManage, ActAuthorityManage}
+	ActUnitManage, ActUserRead, ActUserManage, ActGrantManage, ActAuditRead, ActCalendarManage, ActAuthorityManage, ActFileReadConfidential}
 
 // ScopeKind says how far a permission reaches from the unit of the grant.
 type ScopeKind string

@@ -25,6 +25,7 @@ type Stores interface {
 	OutboxStore
 	NotificationStore
 	FindingStore
+	FileStore
 }
 
 // Services are the use cases, wired over one set of stores. Building them in one place keeps the
@@ -43,6 +44,8 @@ type Services struct {
 	// and delivers the outbox. The binary runs the monitor on a timer; tests call it directly.
 	Notifications *Notifications
 	Monitor       *Monitor
+	// Files are the digital case files (hồ sơ vụ án); nil when no object store is configured.
+	Files *Files
 }
 
 // Config is what the services need besides the stores.
@@ -60,6 +63,10 @@ type Config struct {
 	MakeUpSaturdaysOff bool
 	// Log receives the monitor's reports; nil discards them.
 	Log *slog.Logger
+	// Objects keep the bytes of case files; nil leaves Services.Files unset.
+	Objects ObjectStore
+	// Files configures the case-file use cases (size limit, sweeper grace, manifest key).
+	Files FilesConfig
 }
 
 // NewServices wires every use case.
@@ -81,7 +88,15 @@ func NewServices(st Stores, c Config) (*Services, error) {
 	cases := NewCases(st, st, st, st, authz, st, c.Clock)
 	cases.recompute = procedure.recomputeClocks
 	monitor := NewMonitor(st, st, st, c.Clock, c.Log, InAppChannel{Store: st}, FindingsChannel{Procedure: procedure, Clock: c.Clock})
+	var files *Files
+	if c.Objects != nil {
+		if c.Files.Log == nil {
+			c.Files.Log = c.Log
+		}
+		files = NewFiles(st, st, st, st, c.Objects, authz, st, c.Clock, c.Files)
+	}
 	return &Services{
+		Files:         files,
 		Authz:         authz,
 		Auth:          auth,
 		Cases:         cases,

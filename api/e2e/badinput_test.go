@@ -1,7 +1,9 @@
 package e2e_test
 
 import (
+	"bytes"
 	"encoding/base64"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -24,6 +26,11 @@ type bodyRoute struct {
 	invalid      any
 	invalidField string
 	invalidRule  string
+	// multipart marks an upload route: it gets the multipart battery, and invalid is its form
+	// fields (the file part added).
+	multipart bool
+	// fields are valid form fields of the upload, sent with the oversized file.
+	fields [][2]string
 }
 
 type fixture struct {
@@ -44,10 +51,16 @@ type fixture struct {
 	// nghị) on it, for the recommendation routes.
 	lcFinding int64
 	lcRec     string
+	// A document filed in the fixture's case, for the case-file routes.
+	lcDoc string
 }
 
+// fixtureMaxFile is the largest case file the fixture's server accepts, small enough that the
+// battery's oversized uploads stay small.
+const fixtureMaxFile = 64 << 10
+
 func newFixture(t *testing.T) *fixture {
-	e := newEnv(t)
+	e := newEnv(t, withMaxFileSize(fixtureMaxFile))
 	f := &fixture{e: e, kv1: e.units[seed.RegionalCode("HNI", 1)].ID, kv2: e.units[seed.RegionalCode("HNI", 2)].ID,
 		hni: e.units[seed.ProvinceCode("HNI")].ID, ksv1: e.userID("hnkv1.ksv1")}
 	f.caseID = e.caseOf(seed.RegionalCode("HNI", 1))
@@ -96,6 +109,12 @@ func (f *fixture) lifecycleCase(t *testing.T) {
 	}
 	r.decode(t, &rec)
 	f.lcRec = rec.ID
+	r = e.upload(v1+"/cases/"+s.id+"/files", tm.clerk, docFields("decisions", "Quyết định khởi tố vụ án", "normal"), "qd.pdf", pdfBytes(11, 3000))
+	if r.Status != http.StatusCreated {
+		t.Fatalf("fixture document: %d %s", r.Status, r.Body)
+	}
+	r.decode(t, &rec)
+	f.lcDoc = rec.ID
 }
 
 func (f *fixture) bodyRoutes() map[string]bodyRoute {
@@ -112,6 +131,14 @@ func (f *fixture) bodyRoutes() map[string]bodyRoute {
 		return m
 	}
 	return map[string]bodyRoute{
+		// The case file (hồ sơ vụ án): two uploads and the withdrawal.
+		"POST " + v1 + "/cases/:id/files": {user: "hnkv1.thuky", path: v1 + "/cases/" + f.lcCase + "/files", multipart: true,
+			fields:  docFields("evidence", "Video", "normal"),
+			invalid: docFields("exhibits", "Tài liệu", "normal"), invalidField: "section", invalidRule: "enum"},
+		"POST " + v1 + "/files/:id/versions": {user: "hnkv1.thuky", path: v1 + "/files/" + f.lcDoc + "/versions", multipart: true,
+			invalid: [][2]string{{"note", strings.Repeat("x", 2001)}}, invalidField: "note", invalidRule: "max_length"},
+		"POST " + v1 + "/files/:id/withdraw": {user: "hnkv1.thuky", path: v1 + "/files/" + f.lcDoc + "/withdraw", typeField: "version",
+			typeBody: `{"version":"1","reason":"Nộp nhầm"}`, invalid: map[string]any{"version": 1, "reason": "  "}, invalidField: "reason", invalidRule: "required"},
 		// The lifecycle routes: each invalid body breaks a rule checked before the case's state.
 		"POST " + v1 + "/cases/:id/decisions": {user: "hnkv1.vientruong", path: v1 + "/cases/" + f.lcCase + "/decisions", typeField: "version",
 			typeBody: `{"version":"2","step":"extend_investigation"}`,
@@ -204,6 +231,10 @@ func TestBadBodies(t *testing.T) {
 		seen[key] = true
 		t.Run(key, func(t *testing.T) {
 			tok := token(br.user)
+			if br.multipart {
+				badUploads(t, e, br, tok)
+				return
+			}
 			send := func(body raw, mod func(*req)) response {
 				r := req{Method: rt.Method, Path: br.path, Token: tok, Body: body}
 				if mod != nil {
@@ -264,6 +295,46 @@ func TestBadBodies(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM legal_calendar WHERE date = '2026-01-12'`); n != 0 {
 		t.Errorf("a refused calendar body wrote the date")
 	}
+	if n := e.count(`SELECT count(*) FROM case_documents WHERE case_id = $1 AND withdrawn_at IS NULL AND current_version = 1`, f.lcCase); n != 1 {
+		t.Errorf("the fixture's case file holds %d documents in force at version 1, want its one", n)
+	}
+	if n := e.count(`SELECT count(*) FROM case_document_versions`) + e.count(`SELECT count(*) FROM object_uploads`); n != 1 {
+		t.Errorf("refused uploads left %d versions and uploads in flight, want the fixture's one version", n)
+	}
+	if keys := objectKeys(t, e.objects, f.lcCase); len(keys) != 1 {
+		t.Errorf("refused uploads left objects: %v", keys)
+	}
+}
+
+// badUploads is the battery of an upload route: not multipart, broken multipart, an unknown
+// field, no file part, a body over the limit declared or chunked, and a field breaking a rule.
+func badUploads(t *testing.T, e *env, br bodyRoute, tok string) {
+	t.Helper()
+	file := pdfBytes(12, 2000)
+	post := func(ct string, body []byte, chunked bool) response {
+		n := int64(len(body))
+		var rd io.Reader = bytes.NewReader(body)
+		if chunked {
+			n, rd = -1, io.MultiReader(rd)
+		}
+		return e.sendBody("POST", br.path, tok, ct, rd, n, nil)
+	}
+	wantDetail(t, post("application/json", []byte(`{}`), false), http.StatusBadRequest, "bad_request", "", "content_type")
+	wantError(t, post("multipart/form-data; boundary=zz", []byte("not a multipart body"), false), http.StatusBadRequest, "bad_request")
+	body, ct := formBody(t, [][2]string{{"zz_unknown_field", "1"}}, "a.pdf", file)
+	if env := wantError(t, post(ct, body, false), http.StatusBadRequest, "bad_request"); len(env.Error.Details) == 0 || env.Error.Details[0].Field != "zz_unknown_field" {
+		t.Errorf("unknown field not named: %+v", env)
+	}
+	body, ct = formBody(t, [][2]string{{"note", "chỉ có trường, không có tệp"}}, "", nil)
+	wantDetail(t, post(ct, body, false), http.StatusUnprocessableEntity, "invalid", "file", "required")
+	// Over the route's limit (the file limit and room for the form) by its Content-Length, and
+	// over the file limit when chunked.
+	body, ct = formBody(t, br.fields, "big.pdf", pdfBytes(13, fixtureMaxFile+(1<<20)+1))
+	wantError(t, post(ct, body, false), http.StatusRequestEntityTooLarge, "payload_too_large")
+	body, ct = formBody(t, br.fields, "big.pdf", pdfBytes(14, fixtureMaxFile+1))
+	wantDetail(t, post(ct, body, true), http.StatusRequestEntityTooLarge, "payload_too_large", "file", "max_size")
+	body, ct = formBody(t, br.invalid.([][2]string), "a.pdf", file)
+	wantDetail(t, post(ct, body, false), http.StatusUnprocessableEntity, "invalid", br.invalidField, br.invalidRule)
 }
 
 // TestCaseValidation names the offending field of a registration or an update.

@@ -58,7 +58,18 @@ func (c *fakeClock) Advance(d time.Duration) {
 type envOptions struct {
 	auth    service.AuthConfig
 	maxBody int64
+	// objects keep case files: a folder of the test's by default.
+	objects     func(t *testing.T) service.ObjectStore
+	maxFileSize int64
 }
+
+// withObjects stores case files in the store open returns (a real MinIO, a faulty wrapper).
+func withObjects(open func(t *testing.T) service.ObjectStore) envOption {
+	return func(o *envOptions) { o.objects = open }
+}
+
+// withMaxFileSize sets the largest case file the server accepts.
+func withMaxFileSize(n int64) envOption { return func(o *envOptions) { o.maxFileSize = n } }
 
 type envOption func(*envOptions)
 
@@ -76,6 +87,9 @@ type env struct {
 	srv    *httptest.Server
 	units  map[string]domain.Unit
 	svc    *service.Services
+	// objects keep the case files; signer signs their manifests.
+	objects service.ObjectStore
+	signer  *service.ManifestSigner
 }
 
 func newEnv(t *testing.T, opts ...envOption) *env {
@@ -104,7 +118,19 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	}
 	jwt := api.NewJWT(key, issuer, audience, accessTTL, clock.Now)
 	hasher := service.PasswordHasher{Params: service.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
-	svc, err := service.NewServices(store, service.Config{Auth: o.auth, Policy: policy, Tokens: jwt, Hasher: hasher, Clock: clock})
+	var objects service.ObjectStore
+	if o.objects != nil {
+		objects = o.objects(t)
+	} else if objects, err = repository.NewDiskObjects(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	_, manifestKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer := service.NewManifestSigner(manifestKey)
+	svc, err := service.NewServices(store, service.Config{Auth: o.auth, Policy: policy, Tokens: jwt, Hasher: hasher, Clock: clock,
+		Objects: objects, Files: service.FilesConfig{MaxSize: o.maxFileSize, Grace: time.Hour, Signer: signer, Log: log}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +151,8 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		Ready: func(ctx context.Context) error { return store.Ping(ctx) }, MaxBody: o.maxBody, Version: "e2e", Now: clock.Now})
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
-	return &env{t: t, db: store.SQL(), store: store, clock: clock, key: key, jwt: jwt, server: server, srv: srv, units: units, svc: svc}
+	return &env{t: t, db: store.SQL(), store: store, clock: clock, key: key, jwt: jwt, server: server, srv: srv, units: units, svc: svc,
+		objects: objects, signer: signer}
 }
 
 // response is a finished HTTP exchange.

@@ -92,8 +92,13 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			return nil, fmt.Errorf("authorities: %w", err)
 		}
 	}
+	var signer *service.ManifestSigner
+	if cfg.ManifestKey != nil {
+		signer = service.NewManifestSigner(cfg.ManifestKey)
+	}
 	if a.Services, err = service.NewServices(store, service.Config{Auth: authCfg, Policy: a.policy, Tokens: tokens, Hasher: a.Hasher,
-		Clock: clock, Catalog: catalog, MakeUpSaturdaysOff: !cfg.MakeUpSaturdaysWork, Log: log}); err != nil {
+		Clock: clock, Catalog: catalog, MakeUpSaturdaysOff: !cfg.MakeUpSaturdaysWork, Log: log, Objects: a.Objects,
+		Files: service.FilesConfig{MaxSize: cfg.MaxFileSize, Grace: cfg.UploadGrace, Signer: signer, Log: log}}); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -112,7 +117,8 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 			collectors.NewDBStatsCollector(store.SQL(), "kiemsat"))
 		a.server = api.NewServer(api.Deps{Log: log, JWT: jwt, Services: a.Services, Auditor: store,
-			Ready: a.ready, Registry: reg, MaxBody: cfg.MaxBodyBytes, Version: version, TrustedProxies: cfg.TrustedProxies, Now: clock.Now})
+			Ready: a.ready, Registry: reg, MaxBody: cfg.MaxBodyBytes, Version: version, TrustedProxies: cfg.TrustedProxies, Now: clock.Now,
+			TransferTimeout: cfg.TransferTimeout})
 	}
 	return a, nil
 }
@@ -165,6 +171,15 @@ func (a *App) Run(ctx context.Context) error {
 		}
 	}()
 	defer func() { stopMonitor(); <-monitorDone }()
+	// So does the sweeper of unfinished uploads.
+	sweepDone := make(chan struct{})
+	go func() {
+		defer close(sweepDone)
+		if a.cfg.SweepInterval > 0 && a.Files != nil {
+			a.runSweeper(mctx, a.cfg.SweepInterval)
+		}
+	}()
+	defer func() { stopMonitor(); <-sweepDone }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
@@ -174,6 +189,22 @@ func (a *App) Run(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// runSweeper removes the objects of uploads never committed, every interval until ctx ends.
+func (a *App) runSweeper(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := a.Files.SweepUploads(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("sweep unfinished uploads", "err", err, "removed", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Close stops background work and closes the database pool.
@@ -215,7 +246,7 @@ func openObjects(ctx context.Context, cfg Config, log *slog.Logger) (service.Obj
 		return repository.NewDiskObjects(cfg.FilesDir)
 	}
 	m, err := repository.OpenMinio(ctx, repository.MinioConfig{Endpoint: cfg.MinioEndpoint, AccessKey: cfg.MinioAccessKey,
-		SecretKey: cfg.MinioSecretKey, Bucket: cfg.MinioBucket, UseTLS: cfg.MinioTLS})
+		SecretKey: cfg.MinioSecretKey, Bucket: cfg.MinioBucket, UseTLS: cfg.MinioTLS, SSE: cfg.MinioSSE})
 	if err != nil {
 		return nil, fmt.Errorf("object store: %w", err)
 	}

@@ -45,6 +45,19 @@ type Config struct {
 	MinioBucket    string // MINIO_BUCKET (default kiemsat-files)
 	MinioTLS       bool   // MINIO_USE_TLS (default false)
 	FilesDir       string // KIEMSAT_FILES_DIR: the local folder without MinIO (default data/files; make run: .data/files)
+	MinioSSE       bool   // MINIO_SSE=s3: ask the server to encrypt objects at rest (needs a KMS on the server)
+	MaxFileSize    int64  // KIEMSAT_MAX_FILE_SIZE: largest case file in bytes (default 2 GiB)
+	// UploadGrace is how long an unfinished upload's object stays before the sweeper removes it.
+	UploadGrace time.Duration // KIEMSAT_UPLOAD_GRACE (default 24h)
+	// SweepInterval is how often this process sweeps unfinished uploads; 0 turns it off.
+	SweepInterval time.Duration // KIEMSAT_SWEEP_INTERVAL (default 10m; 0 = off)
+	// TransferTimeout bounds one upload or download of a case file (the server's other requests
+	// keep their 60-second limits).
+	TransferTimeout time.Duration // KIEMSAT_TRANSFER_TIMEOUT (default 2h)
+	// ManifestKey signs case-file manifests (Ed25519); a key of its own, so rotating the JWT key
+	// leaves exported manifests verifiable.
+	ManifestKey     ed25519.PrivateKey
+	ManifestKeyFile string // KIEMSAT_MANIFEST_KEY_FILE (or KIEMSAT_MANIFEST_KEY: base64 seed)
 	// DemoMustChangePassword makes seed-demo's accounts change their password at first login.
 	DemoMustChangePassword bool   // KIEMSAT_DEMO_MUST_CHANGE_PASSWORD (default false)
 	DemoPassword           string // KIEMSAT_DEMO_PASSWORD (default KiemSat@2026)
@@ -62,12 +75,13 @@ func env(name, def string) string {
 func loadConfig(needKey bool, keyDir string) (Config, error) {
 	var errs []error
 	c := Config{
-		DatabaseURL:  os.Getenv("DATABASE_URL"),
-		Addr:         env("KIEMSAT_ADDR", "127.0.0.1:8080"),
-		JWTKeyFile:   os.Getenv("KIEMSAT_JWT_KEY_FILE"),
-		Issuer:       env("KIEMSAT_JWT_ISSUER", "kiemsat"),
-		Audience:     env("KIEMSAT_JWT_AUDIENCE", "kiemsat-api"),
-		DemoPassword: env("KIEMSAT_DEMO_PASSWORD", "KiemSat@2026"),
+		DatabaseURL:     os.Getenv("DATABASE_URL"),
+		Addr:            env("KIEMSAT_ADDR", "127.0.0.1:8080"),
+		JWTKeyFile:      os.Getenv("KIEMSAT_JWT_KEY_FILE"),
+		ManifestKeyFile: os.Getenv("KIEMSAT_MANIFEST_KEY_FILE"),
+		Issuer:          env("KIEMSAT_JWT_ISSUER", "kiemsat"),
+		Audience:        env("KIEMSAT_JWT_AUDIENCE", "kiemsat-api"),
+		DemoPassword:    env("KIEMSAT_DEMO_PASSWORD", "KiemSat@2026"),
 	}
 	dur := func(name, def string, min, max time.Duration) time.Duration {
 		d, err := time.ParseDuration(env(name, def))
@@ -104,6 +118,19 @@ func loadConfig(needKey bool, keyDir string) (Config, error) {
 	c.MinioEndpoint, c.MinioAccessKey, c.MinioSecretKey = os.Getenv("MINIO_ENDPOINT"), os.Getenv("MINIO_ACCESS_KEY"), os.Getenv("MINIO_SECRET_KEY")
 	c.MinioBucket, c.FilesDir = env("MINIO_BUCKET", "kiemsat-files"), env("KIEMSAT_FILES_DIR", filepath.Join("data", "files"))
 	c.MinioTLS = boolean("MINIO_USE_TLS", false)
+	switch v := env("MINIO_SSE", "none"); v {
+	case "none":
+	case "s3":
+		c.MinioSSE = true
+	default:
+		errs = append(errs, fmt.Errorf("MINIO_SSE must be none or s3, not %q", v))
+	}
+	c.MaxFileSize = integer("KIEMSAT_MAX_FILE_SIZE", 2<<30, 1<<20, 1<<40)
+	c.UploadGrace = dur("KIEMSAT_UPLOAD_GRACE", "24h", time.Minute, 30*24*time.Hour)
+	if v := env("KIEMSAT_SWEEP_INTERVAL", "10m"); v != "0" {
+		c.SweepInterval = dur("KIEMSAT_SWEEP_INTERVAL", "10m", time.Second, 24*time.Hour)
+	}
+	c.TransferTimeout = dur("KIEMSAT_TRANSFER_TIMEOUT", "2h", time.Minute, 48*time.Hour)
 	if c.MinioEndpoint != "" && (c.MinioAccessKey == "" || c.MinioSecretKey == "") {
 		errs = append(errs, fmt.Errorf("MINIO_ENDPOINT is set: MINIO_ACCESS_KEY and MINIO_SECRET_KEY are required"))
 	}
@@ -116,19 +143,24 @@ func loadConfig(needKey bool, keyDir string) (Config, error) {
 		}
 	}
 	if needKey {
-		key, err := loadKey(c.JWTKeyFile, keyDir)
+		key, err := loadKey("KIEMSAT_JWT_KEY", c.JWTKeyFile, keyDir, "jwt.key")
 		if err != nil {
 			errs = append(errs, err)
 		}
 		c.JWTKey = key
+		mkey, err := loadKey("KIEMSAT_MANIFEST_KEY", c.ManifestKeyFile, keyDir, "manifest.key")
+		if err != nil {
+			errs = append(errs, err)
+		}
+		c.ManifestKey = mkey
 	}
 	return c, errors.Join(errs...)
 }
 
-// loadKey reads the Ed25519 signing key: KIEMSAT_JWT_KEY (base64 seed), else the key file, else
-// (development only, keyDir set) a key generated once and kept in keyDir/jwt.key. Production must
-// configure a key shared by every instance.
-func loadKey(file, keyDir string) (ed25519.PrivateKey, error) {
+// loadKey reads an Ed25519 signing key: the variable name (base64 seed), else the key file (the
+// variable name_FILE), else (development only, keyDir set) a key generated once and kept in
+// keyDir/devFile. Production must configure a key shared by every instance.
+func loadKey(name, file, keyDir, devFile string) (ed25519.PrivateKey, error) {
 	parse := func(s, where string) (ed25519.PrivateKey, error) {
 		seed, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
 		if err != nil || len(seed) != ed25519.SeedSize {
@@ -136,11 +168,11 @@ func loadKey(file, keyDir string) (ed25519.PrivateKey, error) {
 		}
 		return ed25519.NewKeyFromSeed(seed), nil
 	}
-	if v := os.Getenv("KIEMSAT_JWT_KEY"); v != "" {
-		return parse(v, "KIEMSAT_JWT_KEY")
+	if v := os.Getenv(name); v != "" {
+		return parse(v, name)
 	}
 	if file == "" && keyDir != "" {
-		file = filepath.Join(keyDir, "jwt.key")
+		file = filepath.Join(keyDir, devFile)
 		if _, err := os.Stat(file); os.IsNotExist(err) {
 			seed := make([]byte, ed25519.SeedSize)
 			if _, err := rand.Read(seed); err != nil {
@@ -155,11 +187,11 @@ func loadKey(file, keyDir string) (ed25519.PrivateKey, error) {
 		}
 	}
 	if file == "" {
-		return nil, errors.New("no JWT signing key: set KIEMSAT_JWT_KEY or KIEMSAT_JWT_KEY_FILE (a base64 Ed25519 seed shared by every instance)")
+		return nil, fmt.Errorf("no signing key: set %s or %s_FILE (a base64 Ed25519 seed shared by every instance)", name, name)
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return nil, fmt.Errorf("KIEMSAT_JWT_KEY_FILE: %w", err)
+		return nil, fmt.Errorf("%s_FILE: %w", name, err)
 	}
 	return parse(string(b), file)
 }

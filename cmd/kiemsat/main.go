@@ -32,6 +32,12 @@ commands:
   recompute-clocks
                 recompute the stored clocks of every case (after an upgrade or a change of rules)
   verify-audit  re-hash the whole audit log and report the first row that does not match
+  verify-files [--case ID] [--json]
+                re-hash every stored case-file version against its row; list missing, changed
+                and unreferenced objects (exit 1 when any)
+  verify-export [--public-key B64] FILE.zip
+                check an exported case file offline: the manifest's signature, every file's hash
+  sweep-files   remove the objects of uploads never committed, older than KIEMSAT_UPLOAD_GRACE
   with-db       run a command with TEST_DATABASE_URL set (what 'make test' uses)
   version       print the version
 `
@@ -79,6 +85,12 @@ func run(ctx context.Context, args []string) error {
 		return runMonitor(ctx, rest)
 	case "recompute-clocks":
 		return runRecomputeClocks(ctx, rest)
+	case "verify-files":
+		return runVerifyFiles(ctx, rest)
+	case "verify-export":
+		return runVerifyExport(ctx, rest)
+	case "sweep-files":
+		return runSweepFiles(ctx, rest)
 	case "with-db":
 		return runWithDB(ctx, rest)
 	case "version":
