@@ -32,14 +32,14 @@ test: build $(MINIO_BIN)
 # on BENCH_CASES generated cases (20000 by default; e.g. BENCH_CASES=200000 make bench).
 # For the HTTP load test at scale, against a server on this machine:
 #   DATABASE_URL=postgres://... $(BIN) gen --cases 1000000 --seed 1
-#   DATABASE_URL=postgres://... KIEMSAT_JWT_KEY_FILE=... $(BIN) serve &   # or: make run
+#   DATABASE_URL=postgres://... KIEMSAT_JWT_KEY_FILE=... KIEMSAT_MANIFEST_KEY_FILE=... $(BIN) serve &   # or: make run
 #   $(BIN) load --url http://127.0.0.1:8080 --user hn.vientruong --password ... \
 #       --concurrency 32 --requests 5000 --duration 2m --path '/api/v1/cases?limit=50'
 # The deadline monitor at scale, beside a plain count over the same rows, without keeping anything:
 #   DATABASE_URL=postgres://... $(BIN) gen --cases 1000000 --seed 1
 #   DATABASE_URL=postgres://... $(BIN) monitor --at +24h --dry-run --baseline
-bench: build
-	$(BIN) with-db -- go test -run '^$$' -bench . -benchmem -timeout 30m ./...
+bench: build $(MINIO_BIN)
+	MINIO_BIN=$(MINIO_BIN) $(BIN) with-db -- go test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
 $(MINIO_BIN):
 	GOBIN=$(dir $(MINIO_BIN)) go install github.com/minio/minio@$(MINIO_VERSION)

@@ -361,8 +361,28 @@ func (s *Server) downloadFile(c *gin.Context) {
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "sandbox")
-	http.ServeContent(c.Writer, c.Request, "", v.UploadedAt, dl.Content)
+	if c.GetHeader("Range") != "" || c.GetHeader("If-None-Match") != "" || c.GetHeader("If-Modified-Since") != "" || c.Request.Method != http.MethodGet {
+		// Ranges and conditional requests: the standard library's rules, fetching only the
+		// ranges asked for.
+		http.ServeContent(c.Writer, c.Request, "", v.UploadedAt, dl.Content)
+		return
+	}
+	// The whole version: copied in large blocks, which moves a big scan with fewer system calls
+	// than ServeContent's 32 KiB.
+	h.Set("Accept-Ranges", "bytes")
+	h.Set("Content-Length", strconv.FormatInt(v.Size, 10))
+	h.Set("Last-Modified", v.UploadedAt.UTC().Format(http.TimeFormat))
+	c.Status(http.StatusOK)
+	buf := make([]byte, 256<<10)
+	if _, err := io.CopyBuffer(writerOnly{c.Writer}, readerOnly{dl.Content}, buf); err != nil {
+		s.log.WarnContext(c.Request.Context(), "download cut short", "request_id", requestID(c), "document_id", dl.Document.ID, "err", err)
+		panic(http.ErrAbortHandler)
+	}
 }
+
+// writerOnly and readerOnly hide ReadFrom and WriteTo, so io.CopyBuffer uses its buffer.
+type writerOnly struct{ io.Writer }
+type readerOnly struct{ io.Reader }
 
 // fileLink answers GET /files/{id}/link: a short-lived presigned URL to the object itself.
 func (s *Server) fileLink(c *gin.Context) {

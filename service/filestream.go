@@ -2,6 +2,7 @@ package service
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"kiemsat/domain"
 )
@@ -51,7 +53,22 @@ func StoreStream(ctx context.Context, store ObjectStore, key string, r io.Reader
 	}
 	h := sha256.New()
 	counted := &countingReader{r: io.TeeReader(io.LimitReader(br, limit+1), h), h: h}
-	info, err := store.Put(ctx, key, counted, -1, ct)
+	// Most case files are scans of a few hundred kilobytes: the first MiB is read into a pooled
+	// buffer, and a file that ends within it is stored with its length known (one request, no
+	// part buffers); a longer one streams on from there.
+	buf := smallFiles.Get().(*[]byte)
+	defer smallFiles.Put(buf)
+	n, err := io.ReadFull(counted, *buf)
+	var body io.Reader = bytes.NewReader((*buf)[:n])
+	size := int64(n)
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+	case err != nil:
+		return StoredFile{}, fmt.Errorf("read the upload: %w", err)
+	default:
+		body, size = io.MultiReader(body, counted), -1
+	}
+	info, err := store.Put(ctx, key, body, size, ct)
 	if err != nil {
 		return StoredFile{}, err
 	}
@@ -65,6 +82,9 @@ func StoreStream(ctx context.Context, store ObjectStore, key string, r io.Reader
 	}
 	return StoredFile{Key: key, Size: info.Size, SHA256: hex.EncodeToString(h.Sum(nil)), ContentType: ct}, nil
 }
+
+// smallFiles are the buffers a file's first MiB is read into.
+var smallFiles = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
 
 // sniff reads a content type from the first bytes (WHATWG sniffing, plus the Office formats it
 // does not know), dropping parameters.
