@@ -251,6 +251,21 @@ func (s *Files) storeObject(ctx context.Context, caseID, key string, body io.Rea
 	return stored, nil
 }
 
+// commitUpload commits, in one transaction, the rows that point at a stored object and the end of
+// its upload's record in flight; when that fails, the object is abandoned.
+func (s *Files) commitUpload(ctx context.Context, key string, rows func(ctx context.Context) error) error {
+	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
+		if err := rows(ctx); err != nil {
+			return err
+		}
+		return s.files.FinishUpload(ctx, key)
+	})
+	if err != nil {
+		s.abandon(ctx, key)
+	}
+	return err
+}
+
 // abandon removes the object of an upload that will not be committed, then its in-flight record.
 // When either fails (the store is down), the record stays and the sweeper finishes the job.
 func (s *Files) abandon(ctx context.Context, key string) {
@@ -306,7 +321,7 @@ func (s *Files) Upload(ctx context.Context, p *Principal, caseID string, in Uplo
 		CurrentVersion: 1, UnitID: cs.UnitID}
 	ver := domain.DocumentVersion{ID: verID, DocumentID: docID, N: 1, ObjectKey: key, Size: stored.Size, SHA256: stored.SHA256,
 		ContentType: stored.ContentType, FileName: in.FileName, Note: in.Note, UploadedBy: p.User.ID, UploadedAt: now}
-	err = s.tx.WithinTx(ctx, func(ctx context.Context) error {
+	err = s.commitUpload(ctx, key, func(ctx context.Context) error {
 		if err := s.proc.LockCase(ctx, cs.ID); err != nil {
 			return err
 		}
@@ -316,13 +331,9 @@ func (s *Files) Upload(ctx context.Context, p *Principal, caseID string, in Uplo
 		if err := s.files.InsertDocumentVersion(ctx, ver); err != nil {
 			return err
 		}
-		if err := s.files.FinishUpload(ctx, key); err != nil {
-			return err
-		}
 		return s.audit.Record(ctx, p.audit(now, "file.upload", "document", doc.ID, cs.UnitID, domain.OutcomeSuccess, versionDetail(doc, ver)))
 	})
 	if err != nil {
-		s.abandon(ctx, key)
 		return domain.Document{}, err
 	}
 	doc.Versions = []domain.DocumentVersion{ver}
@@ -355,7 +366,7 @@ func (s *Files) AddVersion(ctx context.Context, p *Principal, docID string, in V
 	}
 	now := s.clock.Now()
 	var ver domain.DocumentVersion
-	err = s.tx.WithinTx(ctx, func(ctx context.Context) error {
+	err = s.commitUpload(ctx, key, func(ctx context.Context) error {
 		cur, err := s.files.GetDocument(ctx, doc.ID, true)
 		if err != nil {
 			return err
@@ -371,13 +382,9 @@ func (s *Files) AddVersion(ctx context.Context, p *Principal, docID string, in V
 		if err := s.files.SetCurrentVersion(ctx, doc.ID, ver.N, cur.RowVersion); err != nil {
 			return err
 		}
-		if err := s.files.FinishUpload(ctx, key); err != nil {
-			return err
-		}
 		return s.audit.Record(ctx, p.audit(now, "file.version", "document", doc.ID, cs.UnitID, domain.OutcomeSuccess, versionDetail(cur, ver)))
 	})
 	if err != nil {
-		s.abandon(ctx, key)
 		return domain.Document{}, err
 	}
 	return s.files.GetDocument(ctx, doc.ID, false)

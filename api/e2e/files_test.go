@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -508,9 +510,19 @@ func streamedForm(fields [][2]string, file io.Reader) (io.Reader, string) {
 	return pr, w.FormDataContentType()
 }
 
+// TestUploadOverTheLimit refuses oversized uploads on both stores: the local folder of `make run`
+// and a real MinIO server.
 func TestUploadOverTheLimit(t *testing.T) {
+	t.Run("disk", func(t *testing.T) { overTheLimit(t) })
+	t.Run("minio", func(t *testing.T) {
+		minio, _ := openMinio(t)
+		overTheLimit(t, withObjects(func(*testing.T) service.ObjectStore { return minio }))
+	})
+}
+
+func overTheLimit(t *testing.T, opts ...envOption) {
 	const limit = 1 << 20
-	e := newEnv(t, withMaxFileSize(limit))
+	e := newEnv(t, append(opts, withMaxFileSize(limit))...)
 	tm := loginKV1(e)
 	s := newStory(t, e, tm, nil)
 	path := v1 + "/cases/" + s.id + "/files"
@@ -697,4 +709,59 @@ func TestUploadFaultsOnMinio(t *testing.T) {
 	}
 	// Downloads say the same while the store is down.
 	wantError(t, e.get(v1+"/files/"+kept.ID+"/content", tm.clerk), http.StatusServiceUnavailable, "unavailable")
+}
+
+// Concurrent uploads to one case file take distinct numbers, and concurrent re-uploads of one
+// document distinct version numbers, with nothing lost: the case row and the document row are
+// locked in turn.
+func TestConcurrentUploads(t *testing.T) {
+	e := newEnv(t)
+	tm := loginKV1(e)
+	s := newStory(t, e, tm, nil)
+	const n = 8
+	statuses := make(chan int, 2*n)
+	docs := make(chan string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := e.upload(v1+"/cases/"+s.id+"/files", tm.clerk, docFields("evidence", "Ảnh số "+strconv.Itoa(i), "normal"), "a.pdf", pdfBytes(uint64(100+i), 20000))
+			statuses <- r.Status
+			var d documentView
+			if r.Status == http.StatusCreated {
+				_ = json.Unmarshal(r.Body, &d)
+				docs <- d.ID
+			}
+		}()
+	}
+	wg.Wait()
+	first := <-docs
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body, ct := formBody(t, nil, "b.pdf", pdfBytes(uint64(200+i), 20000))
+			statuses <- e.sendBody("POST", v1+"/files/"+first+"/versions", tm.ksv, ct, bytes.NewReader(body), int64(len(body)), nil).Status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	for st := range statuses {
+		if st != http.StatusCreated {
+			t.Errorf("a concurrent upload answered %d", st)
+		}
+	}
+	if got := e.count(`SELECT count(DISTINCT seq) FROM case_documents WHERE case_id = $1 AND seq BETWEEN 1 AND $2`, s.id, n); got != n {
+		t.Errorf("%d distinct document numbers 1..%d, want %d", got, n, n)
+	}
+	if got := e.count(`SELECT count(DISTINCT n) FROM case_document_versions WHERE document_id = $1 AND n BETWEEN 1 AND $2`, first, n+1); got != n+1 {
+		t.Errorf("%d distinct versions 1..%d, want %d", got, n+1, n+1)
+	}
+	if got := e.count(`SELECT current_version FROM case_documents WHERE id = $1`, first); got != n+1 {
+		t.Errorf("current version %d, want %d", got, n+1)
+	}
+	if keys := objectKeys(t, e.objects, s.id); len(keys) != 2*n {
+		t.Errorf("%d objects, want %d", len(keys), 2*n)
+	}
 }

@@ -28,6 +28,7 @@ type Server struct {
 	done      chan struct{}
 	dir       string
 	t         testing.TB
+	env       []string
 }
 
 // Binary finds the MinIO server binary: $MINIO_BIN, then minio on PATH, then GOBIN or
@@ -66,8 +67,9 @@ func freeAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
-// Start runs a MinIO server for the test and stops it when the test ends.
-func Start(t testing.TB) *Server {
+// Start runs a MinIO server for the test and stops it when the test ends. env adds variables of
+// the server's (NAME=value), e.g. a KMS key for server-side encryption.
+func Start(t testing.TB, env ...string) *Server {
 	t.Helper()
 	bin, err := Binary()
 	if err != nil {
@@ -79,7 +81,7 @@ func Start(t testing.TB) *Server {
 	}
 	secret := make([]byte, 12)
 	_, _ = rand.Read(secret)
-	s := &Server{AccessKey: "kiemsat-test", SecretKey: hex.EncodeToString(secret), dir: dir, t: t}
+	s := &Server{AccessKey: "kiemsat-test", SecretKey: hex.EncodeToString(secret), dir: dir, t: t, env: env}
 	var lastErr error
 	for range 3 { // a port taken between choosing and binding it: try again
 		if lastErr = s.start(bin); lastErr == nil {
@@ -109,6 +111,7 @@ func (s *Server) start(bin string) error {
 	cmd := exec.Command(bin, "server", "--quiet", "--address", api, "--console-address", console, filepath.Join(s.dir, "data"))
 	cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+s.AccessKey, "MINIO_ROOT_PASSWORD="+s.SecretKey, "MINIO_BROWSER=off",
 		"MINIO_UPDATE=off", "MINIO_CI_CD=1")
+	cmd.Env = append(cmd.Env, s.env...)
 	logf, err := os.Create(filepath.Join(s.dir, "minio.log"))
 	if err != nil {
 		return err
