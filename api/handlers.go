@@ -490,6 +490,9 @@ func (s *Server) listCases(c *gin.Context) {
 	if f.ReceivedTo, err = queryTime(c, "received_to"); fail(err) {
 		return
 	}
+	if fail(drillDownQuery(c, &f)) {
+		return
+	}
 	if f.Limit, err = queryInt(c, "limit", domain.DefaultPageSize); fail(err) {
 		return
 	}

@@ -489,6 +489,12 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"Finding":            findingJSON{},
 		"CaseFindings":       caseFindingsJSON{},
 		"Recommendation":     recommendationJSON{},
+		// The chiefs' caseload.
+		"Caseload":        caseloadJSON{},
+		"CaseloadFigures": caseloadFiguresJSON{},
+		"UnitCaseload":    unitCaseloadJSON{},
+		"ProsecutorLoad":  prosecutorLoadJSON{},
+		"DetentionExpiry": detentionExpiryJSON{},
 		// The digital case file.
 		"Document":         documentJSON{},
 		"DocumentVersion":  documentVersionJSON{},
@@ -563,6 +569,9 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 	}
 	validateSample(t, doc, "CalendarDayList", gin.H{"items": days, "total": len(days)})
 	for _, sm := range findingSamples(lp, now) {
+		validateSample(t, doc, sm.schema, sm.value)
+	}
+	for _, sm := range caseloadSamples(now) {
 		validateSample(t, doc, sm.schema, sm.value)
 	}
 	for _, sm := range fileSamples(t, now) {

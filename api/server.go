@@ -171,6 +171,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Path: v1 + "/cases", Rule: Rule(domain.ActCaseCreate), handler: s.createCase},
 		{Method: "GET", Path: v1 + "/cases", Rule: Rule(domain.ActCaseRead), handler: s.listCases},
 		{Method: "GET", Path: v1 + "/cases/:id", Rule: Rule(domain.ActCaseRead), handler: s.getCase},
+		{Method: "GET", Path: v1 + "/caseload", Rule: Rule(domain.ActCaseRead), handler: s.getCaseload},
 		{Method: "PATCH", Path: v1 + "/cases/:id", Rule: Rule(domain.ActCaseUpdate), handler: s.updateCase},
 		{Method: "POST", Path: v1 + "/cases/:id/assignments", Rule: Rule(domain.ActCaseAssign), handler: s.assign},
 		{Method: "DELETE", Path: v1 + "/cases/:id/assignments/:assignmentId", Rule: Rule(domain.ActCaseAssign), handler: s.unassign},

@@ -418,8 +418,21 @@ type CaseFilter struct {
 	ReceivedFrom    *time.Time
 	ReceivedTo      *time.Time // exclusive
 	Text            string
-	Limit           int
-	Cursor          *CaseCursor
+	// The caseload's drill-downs (each figure of GET /caseload is the total of a list with these):
+	// Open: not at a final stage; Suspended: at a suspension stage; ClosedFrom/To: reached a final
+	// stage in [from, to) and still there; Clock "overdue" (a time limit run out) or "due_soon";
+	// DueBefore: an open time limit ends before it; InDetention: an accused held now;
+	// OpenViolations: a violation of a time limit not remedied.
+	Open           *bool
+	Suspended      *bool
+	ClosedFrom     *time.Time
+	ClosedTo       *time.Time
+	Clock          string
+	DueBefore      *time.Time
+	InDetention    *bool
+	OpenViolations *bool
+	Limit          int
+	Cursor         *CaseCursor
 }
 
 // CaseCursor is the keyset position after which the next page starts, in the list's stable order

@@ -389,6 +389,8 @@ func (s *Store) ListCases(ctx context.Context, scope domain.Scope, f domain.Case
 	if f.ReceivedTo != nil {
 		conds, args = append(conds, "c.received_at < ?"), append(args, *f.ReceivedTo)
 	}
+	dc, da := drillDownConds(f)
+	conds, args = append(conds, dc...), append(args, da...)
 	if t := strings.TrimSpace(f.Text); t != "" {
 		like := "%" + escapeLike(t) + "%"
 		conds = append(conds, `(c.number = ? OR c.code = ? OR c.summary ILIKE ? OR c.id IN (SELECT cp.case_id FROM case_parties cp WHERE cp.full_name ILIKE ? OR cp.national_id = ?))`)

@@ -25,6 +25,8 @@ type Cases struct {
 	// received starts the report's resolution period, and the offence named gives the class
 	// until someone is charged.
 	recompute func(ctx context.Context, caseID string, now time.Time) error
+	// caseload reads the chiefs' caseload figures.
+	caseload CaseloadStore
 }
 
 // NewCases wires the case registry.
@@ -152,6 +154,12 @@ func (s *Cases) List(ctx context.Context, p *Principal, f domain.CaseFilter) (do
 	}
 	if f.Kind != nil && !f.Kind.Valid() {
 		return domain.CasePage{}, domain.Invalid("kind", "enum", "loại hồ sơ không hợp lệ")
+	}
+	if f.Clock != "" && f.Clock != "overdue" && f.Clock != "due_soon" {
+		return domain.CasePage{}, domain.Invalid("clock", "enum", "clock phải là overdue hoặc due_soon")
+	}
+	if f.ClosedFrom != nil && f.ClosedTo != nil && !f.ClosedFrom.Before(*f.ClosedTo) {
+		return domain.CasePage{}, domain.Invalid("closed_to", "after_from", "closed_to không được trước closed_from")
 	}
 	if f.ProsecutorID != nil && !validUUID(*f.ProsecutorID) {
 		return domain.CasePage{}, domain.Invalid("prosecutor_id", "format", "mã kiểm sát viên không hợp lệ")

@@ -26,6 +26,7 @@ type Stores interface {
 	NotificationStore
 	FindingStore
 	FileStore
+	CaseloadStore
 }
 
 // Services are the use cases, wired over one set of stores. Building them in one place keeps the
@@ -87,6 +88,7 @@ func NewServices(st Stores, c Config) (*Services, error) {
 	calendar.onChange = procedure.recomputeAround
 	cases := NewCases(st, st, st, st, authz, st, c.Clock)
 	cases.recompute = procedure.recomputeClocks
+	cases.caseload = st
 	monitor := NewMonitor(st, st, st, c.Clock, c.Log, InAppChannel{Store: st}, FindingsChannel{Procedure: procedure, Clock: c.Clock})
 	var files *Files
 	if c.Objects != nil {

@@ -1,0 +1,253 @@
+package repository
+
+import (
+	"context"
+	"time"
+
+	"kiemsat/domain"
+)
+
+// The caseload's figures and the case list's drill-down filters are written once, here, as SQL
+// predicates over a case row c, so that every figure equals the total of the list that shows its
+// cases.
+
+func stageStrings(ss []domain.Stage) textArray {
+	out := make(textArray, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
+}
+
+var (
+	finalStages     = stageStrings(domain.FinalStages)
+	suspendedStages = stageStrings(domain.SuspendedStages)
+)
+
+const (
+	predOpen      = "NOT c.stage = ANY(?::text[])"
+	predSuspended = "c.stage = ANY(?::text[])"
+	// predClosed: at a final stage, reached by a decision effective in the period.
+	predClosed = `c.stage = ANY(?::text[]) AND EXISTS (SELECT 1 FROM case_decisions d WHERE d.case_id = c.id AND d.to_stage = c.stage
+		AND d.effective_on >= ?::date AND d.effective_on < ?::date)`
+	predOverdue   = "EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND k.status = 'missed')"
+	predDueSoon   = "EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND k.status = 'due_soon')"
+	predDueBefore = "EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND k.status IN ('running', 'due_soon') AND k.latest_due < ?)"
+	// Held: custody (tạm giữ) or detention (tạm giam) in force.
+	measureHeld   = "m.status = 'active' AND m.kind IN ('custody', 'detention')"
+	predDetention = "EXISTS (SELECT 1 FROM measures m WHERE m.case_id = c.id AND " + measureHeld + ")"
+	violationOpen = "v.withdrawn_at IS NULL AND v.met_at IS NULL"
+	predViolation = "EXISTS (SELECT 1 FROM violations v WHERE v.case_id = c.id AND " + violationOpen + ")"
+)
+
+// negate turns a predicate into its opposite when want is false.
+func negate(pred string, want bool) string {
+	if want {
+		return pred
+	}
+	return "NOT (" + pred + ")"
+}
+
+// drillDownConds are the caseload's filters of the case list.
+func drillDownConds(f domain.CaseFilter) ([]string, []any) {
+	var conds []string
+	var args []any
+	if f.Open != nil {
+		conds, args = append(conds, negate(predOpen, *f.Open)), append(args, finalStages)
+	}
+	if f.Suspended != nil {
+		conds, args = append(conds, negate(predSuspended, *f.Suspended)), append(args, suspendedStages)
+	}
+	if f.ClosedFrom != nil || f.ClosedTo != nil {
+		from, to := time.Date(1900, 1, 1, 0, 0, 0, 0, domain.ICT), time.Date(2200, 1, 1, 0, 0, 0, 0, domain.ICT)
+		if f.ClosedFrom != nil {
+			from = *f.ClosedFrom
+		}
+		if f.ClosedTo != nil {
+			to = *f.ClosedTo
+		}
+		conds, args = append(conds, "("+predClosed+")"), append(args, finalStages, sqlDate(from), sqlDate(to))
+	}
+	switch f.Clock {
+	case "overdue":
+		conds = append(conds, predOverdue)
+	case "due_soon":
+		conds = append(conds, predDueSoon)
+	}
+	if f.DueBefore != nil {
+		conds, args = append(conds, predDueBefore), append(args, *f.DueBefore)
+	}
+	if f.InDetention != nil {
+		conds = append(conds, negate(predDetention, *f.InDetention))
+	}
+	if f.OpenViolations != nil {
+		conds = append(conds, negate(predViolation, *f.OpenViolations))
+	}
+	return conds, args
+}
+
+// Caseload computes a unit's caseload within the caller's scope: a few grouped statements, each
+// over the cases of the scope and the unit (or its subtree), read by unit.
+func (s *Store) Caseload(ctx context.Context, scope domain.Scope, f domain.CaseloadFilter) (domain.Caseload, error) {
+	out := domain.Caseload{Filter: f}
+	where, args, err := s.caseScopeSQL(ctx, scope)
+	if err != nil {
+		return out, err
+	}
+	ucond, uarg, err := s.unitFilter(ctx, f.UnitID, f.IncludeSubunits)
+	if err != nil {
+		return out, err
+	}
+	base := where + " AND " + ucond
+	baseArgs := append(append([]any{}, args...), uarg)
+	with := func(extra ...any) []any { return append(append([]any{}, baseArgs...), extra...) }
+	db := s.conn(ctx)
+
+	// The units of the caseload, every one of them even without a case.
+	var units []struct {
+		ID   int64  `gorm:"column:id"`
+		Code string `gorm:"column:code"`
+		Name string `gorm:"column:name"`
+	}
+	ids := []int64{f.UnitID}
+	if f.IncludeSubunits {
+		if ids, err = s.scopeUnitIDs(ctx, []domain.ScopeEntry{{UnitID: f.UnitID, UnitPath: s.unitPathOf(ctx, f.UnitID), Subtree: true}}); err != nil {
+			return out, err
+		}
+	}
+	if err := db.Raw(`SELECT id, code, name FROM units WHERE id = ANY(?) ORDER BY path`, int64Array(ids)).Scan(&units).Error; err != nil {
+		return out, translate(err, "đơn vị")
+	}
+	fig := make(map[int64]*domain.CaseloadFigures, len(units))
+	for _, u := range units {
+		fig[u.ID] = &domain.CaseloadFigures{ByStage: map[domain.Stage]int64{}}
+	}
+	get := func(unit int64) *domain.CaseloadFigures {
+		if fig[unit] == nil {
+			fig[unit] = &domain.CaseloadFigures{ByStage: map[domain.Stage]int64{}}
+		}
+		return fig[unit]
+	}
+
+	var stages []struct {
+		UnitID   int64  `gorm:"column:unit_id"`
+		Stage    string `gorm:"column:stage"`
+		N        int64  `gorm:"column:n"`
+		Received int64  `gorm:"column:received"`
+	}
+	if err := db.Raw(`SELECT c.unit_id, c.stage, count(*) AS n, count(*) FILTER (WHERE c.received_at >= ? AND c.received_at < ?) AS received
+		FROM cases c WHERE `+base+` GROUP BY c.unit_id, c.stage`, append([]any{f.From, f.To}, baseArgs...)...).Scan(&stages).Error; err != nil {
+		return out, translate(err, "hồ sơ")
+	}
+	for _, r := range stages {
+		g, st := get(r.UnitID), domain.Stage(r.Stage)
+		g.ByStage[st] += r.N
+		g.Received += r.Received
+		if !st.Final() {
+			g.Open += r.N
+		}
+		for _, x := range domain.SuspendedStages {
+			if x == st {
+				g.Suspended += r.N
+			}
+		}
+	}
+
+	type pair struct {
+		UnitID int64 `gorm:"column:unit_id"`
+		A      int64 `gorm:"column:a"`
+		B      int64 `gorm:"column:b"`
+	}
+	counts := func(sql string, args []any, set func(g *domain.CaseloadFigures, a, b int64)) error {
+		var rows []pair
+		if err := db.Raw(sql, args...).Scan(&rows).Error; err != nil {
+			return translate(err, "hồ sơ")
+		}
+		for _, r := range rows {
+			set(get(r.UnitID), r.A, r.B)
+		}
+		return nil
+	}
+	if err := counts(`SELECT c.unit_id, count(*) AS a, 0 AS b FROM cases c WHERE `+base+` AND (`+predClosed+`) GROUP BY c.unit_id`,
+		with(finalStages, sqlDate(f.From), sqlDate(f.To)), func(g *domain.CaseloadFigures, a, _ int64) { g.Closed = a }); err != nil {
+		return out, err
+	}
+	if err := counts(`SELECT c.unit_id, count(*) FILTER (WHERE k.status = 'missed') AS a, count(*) FILTER (WHERE k.status = 'due_soon') AS b
+		FROM cases c JOIN case_clocks k ON k.case_id = c.id WHERE `+base+` AND k.status IN ('due_soon', 'missed') GROUP BY c.unit_id`, with(),
+		func(g *domain.CaseloadFigures, a, b int64) { g.OverdueClocks, g.DueSoonClocks = a, b }); err != nil {
+		return out, err
+	}
+	if err := counts(`SELECT c.unit_id, count(*) FILTER (WHERE `+predOverdue+`) AS a, count(*) FILTER (WHERE `+predDueSoon+`) AS b
+		FROM cases c WHERE `+base+` AND EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND k.status IN ('due_soon', 'missed'))
+		GROUP BY c.unit_id`, with(), func(g *domain.CaseloadFigures, a, b int64) { g.OverdueCases, g.DueSoonCases = a, b }); err != nil {
+		return out, err
+	}
+	if err := counts(`SELECT c.unit_id, count(DISTINCT m.accused_id) AS a, count(DISTINCT c.id) AS b
+		FROM cases c JOIN measures m ON m.case_id = c.id WHERE `+base+` AND `+measureHeld+` GROUP BY c.unit_id`, with(),
+		func(g *domain.CaseloadFigures, a, b int64) { g.InDetention, g.InDetentionCases = a, b }); err != nil {
+		return out, err
+	}
+	if err := counts(`SELECT c.unit_id, count(*) AS a, count(DISTINCT c.id) AS b
+		FROM cases c JOIN violations v ON v.case_id = c.id WHERE `+base+` AND `+violationOpen+` GROUP BY c.unit_id`, with(),
+		func(g *domain.CaseloadFigures, a, b int64) { g.OpenViolations, g.OpenViolationCases = a, b }); err != nil {
+		return out, err
+	}
+	out.Totals = domain.CaseloadFigures{ByStage: map[domain.Stage]int64{}}
+	seen := map[int64]bool{}
+	for _, u := range units {
+		seen[u.ID] = true
+		out.Units = append(out.Units, domain.UnitCaseload{UnitID: u.ID, UnitCode: u.Code, UnitName: u.Name, Figures: *fig[u.ID]})
+		out.Totals.Add(*fig[u.ID])
+	}
+	for id, g := range fig {
+		if !seen[id] { // not expected: a case's unit is always in the filter's units
+			out.Totals.Add(*g)
+		}
+	}
+
+	var loads []struct {
+		UserID      string `gorm:"column:user_id"`
+		FullName    string `gorm:"column:full_name"`
+		UnitID      int64  `gorm:"column:unit_id"`
+		OpenCases   int64  `gorm:"column:open_cases"`
+		LeadCases   int64  `gorm:"column:lead_cases"`
+		Overdue     int64  `gorm:"column:overdue"`
+		DueThisWeek int64  `gorm:"column:due_week"`
+	}
+	if err := db.Raw(`SELECT a.user_id::text AS user_id, u.full_name, u.unit_id, count(*) AS open_cases,
+		count(*) FILTER (WHERE a.role = 'lead') AS lead_cases, count(*) FILTER (WHERE `+predOverdue+`) AS overdue,
+		count(*) FILTER (WHERE `+predDueBefore+`) AS due_week
+		FROM cases c JOIN case_assignments a ON a.case_id = c.id AND a.ended_at IS NULL JOIN users u ON u.id = a.user_id
+		WHERE `+base+` AND `+predOpen+` GROUP BY a.user_id, u.full_name, u.unit_id ORDER BY open_cases DESC, u.full_name, a.user_id`,
+		append(append([]any{f.DueBefore}, baseArgs...), finalStages)...).Scan(&loads).Error; err != nil {
+		return out, translate(err, "phân công")
+	}
+	for _, l := range loads {
+		out.Prosecutors = append(out.Prosecutors, domain.ProsecutorLoad{UserID: l.UserID, FullName: l.FullName, UnitID: l.UnitID,
+			OpenCases: l.OpenCases, LeadCases: l.LeadCases, Overdue: l.Overdue, DueThisWeek: l.DueThisWeek})
+	}
+
+	if f.Expiries > 0 {
+		var exp []struct {
+			MeasureID   string     `gorm:"column:measure_id"`
+			Kind        string     `gorm:"column:kind"`
+			CaseID      string     `gorm:"column:case_id"`
+			CaseCode    string     `gorm:"column:case_code"`
+			UnitID      int64      `gorm:"column:unit_id"`
+			AccusedID   string     `gorm:"column:accused_id"`
+			AccusedName string     `gorm:"column:accused_name"`
+			OrderedEnd  *time.Time `gorm:"column:ordered_end"`
+		}
+		if err := db.Raw(`SELECT m.id::text AS measure_id, m.kind, c.id::text AS case_id, c.code AS case_code, c.unit_id,
+			a.id::text AS accused_id, a.full_name AS accused_name, m.ordered_end
+			FROM cases c JOIN measures m ON m.case_id = c.id JOIN accused a ON a.id = m.accused_id
+			WHERE `+base+` AND `+measureHeld+` ORDER BY m.ordered_end NULLS LAST, m.id LIMIT ?`, with(f.Expiries)...).Scan(&exp).Error; err != nil {
+			return out, translate(err, "biện pháp ngăn chặn")
+		}
+		for _, x := range exp {
+			out.Expiries = append(out.Expiries, domain.DetentionExpiry{MeasureID: x.MeasureID, Kind: domain.MeasureKind(x.Kind), CaseID: x.CaseID,
+				CaseCode: x.CaseCode, UnitID: x.UnitID, AccusedID: x.AccusedID, AccusedName: x.AccusedName, OrderedEnd: optFromSQLDate(x.OrderedEnd)})
+		}
+	}
+	return out, nil
+}
