@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"kiemsat/domain"
+	"kiemsat/service"
+	"kiemsat/workflow"
 )
 
 // caseloadSamples are caseload answers as the handler builds them: a subtree with a unit of its
@@ -31,4 +33,25 @@ func caseloadSamples(now time.Time) []schemaSample {
 	empty := cl
 	empty.Units, empty.Prosecutors, empty.Expiries, empty.Totals = nil, nil, nil, domain.CaseloadFigures{}
 	return []schemaSample{{"Caseload", toCaseloadJSON(cl)}, {"Caseload", toCaseloadJSON(empty)}}
+}
+
+// statisticsSamples are statistics reports as the handler builds them: without a breakdown, and by
+// unit, class and chapter with an unknown class; and a drill-down page.
+func statisticsSamples(now time.Time) []schemaSample {
+	cells := []domain.StatCell{{Indicator: "reports_received", UnitID: 27, Class: "less_serious", Chapter: "XVI", Value: 3},
+		{Indicator: "reports_received", UnitID: 28, Class: "", Chapter: "", Value: 1},
+		{Indicator: "accused_instituted", UnitID: 27, Class: "serious", Chapter: "XX", Value: 2}}
+	f := domain.StatFilter{UnitID: 4, IncludeSubunits: true, From: time.Date(2026, 1, 1, 0, 0, 0, 0, domain.ICT), To: time.Date(2027, 1, 1, 0, 0, 0, 0, domain.ICT),
+		Indicators: []string{"reports_received", "accused_instituted"}}
+	var out []schemaSample
+	for _, by := range [][]string{nil, {"unit", "class", "chapter"}} {
+		rep := service.StatReport{Filter: f, By: by, Rows: service.AggregateStats(cells, by), Totals: map[string]int64{"reports_received": 4, "accused_instituted": 2},
+			At: now, Units: map[int64]domain.Unit{27: {ID: 27, Code: "VKS-HNI-KV01"}, 28: {ID: 28, Code: "VKS-HNI-KV02"}}}
+		for _, in := range workflow.Indicators[:2] {
+			rep.Definitions = append(rep.Definitions, in)
+		}
+		out = append(out, schemaSample{"StatReport", toStatReportJSON(rep)})
+	}
+	return append(out, schemaSample{"StatCase", statCaseJSON{ID: "0195a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b", Code: "VKS-HNI-KV01-2026-TB-000012",
+		Number: "12/2026/TB", Unit: unitRefJSON{ID: 27, Code: "VKS-HNI-KV01"}, Stage: "report_resolution"}})
 }

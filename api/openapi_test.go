@@ -489,6 +489,11 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"Finding":            findingJSON{},
 		"CaseFindings":       caseFindingsJSON{},
 		"Recommendation":     recommendationJSON{},
+		// Automatic statistics.
+		"Indicator":  indicatorJSON{},
+		"StatRow":    statRowJSON{},
+		"StatReport": statReportJSON{},
+		"StatCase":   statCaseJSON{},
 		// The chiefs' caseload.
 		"Caseload":        caseloadJSON{},
 		"CaseloadFigures": caseloadFiguresJSON{},
@@ -569,6 +574,9 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 	}
 	validateSample(t, doc, "CalendarDayList", gin.H{"items": days, "total": len(days)})
 	for _, sm := range findingSamples(lp, now) {
+		validateSample(t, doc, sm.schema, sm.value)
+	}
+	for _, sm := range statisticsSamples(now) {
 		validateSample(t, doc, sm.schema, sm.value)
 	}
 	for _, sm := range caseloadSamples(now) {

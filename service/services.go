@@ -27,6 +27,7 @@ type Stores interface {
 	FindingStore
 	FileStore
 	CaseloadStore
+	StatisticsStore
 }
 
 // Services are the use cases, wired over one set of stores. Building them in one place keeps the
@@ -45,6 +46,8 @@ type Services struct {
 	// and delivers the outbox. The binary runs the monitor on a timer; tests call it directly.
 	Notifications *Notifications
 	Monitor       *Monitor
+	// Statistics are the automatic statistics (thống kê tự động).
+	Statistics *Statistics
 	// Files are the digital case files (hồ sơ vụ án); nil when no object store is configured.
 	Files *Files
 }
@@ -99,6 +102,7 @@ func NewServices(st Stores, c Config) (*Services, error) {
 	}
 	return &Services{
 		Files:         files,
+		Statistics:    NewStatistics(st, st, authz, st, c.Clock),
 		Authz:         authz,
 		Auth:          auth,
 		Cases:         cases,

@@ -1,0 +1,187 @@
+package e2e_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"kiemsat/service/seed"
+)
+
+// Automatic statistics (thống kê tự động): computed from what was recorded, moved by exactly what
+// people do, summed across units, each figure drilling down to its cases, exported with Vietnamese
+// headers.
+
+type statReportView struct {
+	Indicators []struct {
+		ID     string `json:"id"`
+		Counts string `json:"counts"`
+	} `json:"indicators"`
+	Rows []struct {
+		Indicator string `json:"indicator"`
+		Unit      *struct {
+			ID   int64  `json:"id"`
+			Code string `json:"code"`
+		} `json:"unit"`
+		Class   *string `json:"class"`
+		Chapter *string `json:"chapter"`
+		Value   int64   `json:"value"`
+		Cases   string  `json:"cases"`
+	} `json:"rows"`
+	Totals map[string]int64 `json:"totals"`
+}
+
+func (e *env) statistics(t *testing.T, token, query string) statReportView {
+	t.Helper()
+	r := e.get(v1+"/statistics?"+query, token)
+	if r.Status != http.StatusOK {
+		t.Fatalf("statistics %s: %d %s", query, r.Status, r.Body)
+	}
+	var rep statReportView
+	r.decode(t, &rep)
+	return rep
+}
+
+func TestStatisticsCountedByHand(t *testing.T) {
+	e := newEnv(t)
+	tm := loginKV1(e)
+	kv1 := strconv.FormatInt(e.units[seed.RegionalCode("HNI", 1)].ID, 10)
+	year := strconv.Itoa(e.clock.Now().In(ict).Year())
+	query := "unit_id=" + kv1 + "&include_subunits=false&period=" + year
+	before := e.statistics(t, tm.chief, query).Totals
+
+	newStory(t, e, tm, nil) // a report, still being resolved
+	b := newStory(t, e, tm, nil)
+	b.decide(tm.ksv, b.cqdt("decline_institution", "number", "16/QĐ-CSĐT")) // resolved: not instituted
+	c := newStory(t, e, tm, nil)
+	c.investigate(tm) // resolved: instituted, and taken in charge by the procuracy
+	acc := c.addAccused(tm, "Lê Văn Ba", "001095099999")
+	now := e.clock.Now()
+	c.ok(v1+"/accused/"+acc+"/measures", tm.chief, c.vks("order_detention", "number", "42/LTG-VKS",
+		"measure", map[string]any{"stage": "investigation", "start_at": now.Add(-time.Hour).Format(time.RFC3339),
+			"ordered_end": now.AddDate(0, 0, 30).In(ict).Format(time.DateOnly)}))
+
+	after := e.statistics(t, tm.chief, query).Totals
+	want := map[string]int64{"reports_received": 3, "reports_resolved": 2, "cases_instituted": 1, "accused_instituted": 1, "accused_in_detention": 1}
+	for id, total := range after {
+		if got := total - before[id]; got != want[id] {
+			t.Errorf("%s moved by %d, want %d", id, got, want[id])
+		}
+	}
+	if len(after) != 14 {
+		t.Errorf("%d indicators in the report, want every one of the 14", len(after))
+	}
+
+	// The same figures for the province, by unit: the rows add up to the totals, and each row of a
+	// case indicator drills down to exactly its number of cases.
+	hn := e.login("hn.vientruong").AccessToken
+	hni := strconv.FormatInt(e.units[seed.ProvinceCode("HNI")].ID, 10)
+	rep := e.statistics(t, hn, "unit_id="+hni+"&period="+year+"&by=unit,class")
+	counts := map[string]string{}
+	for _, in := range rep.Indicators {
+		counts[in.ID] = in.Counts
+	}
+	sums := map[string]int64{}
+	for _, row := range rep.Rows {
+		sums[row.Indicator] += row.Value
+		if row.Unit == nil || row.Class == nil || row.Chapter != nil {
+			t.Fatalf("a row broken down by unit and class: %+v", row)
+		}
+		if counts[row.Indicator] == "case" {
+			if got := e.listTotal(t, hn, row.Cases); got != row.Value {
+				t.Errorf("%s at %s/%s: %d, its cases %d", row.Indicator, row.Unit.Code, *row.Class, row.Value, got)
+			}
+		}
+	}
+	for id, total := range rep.Totals {
+		if sums[id] != total {
+			t.Errorf("%s: rows add up to %d, total %d", id, sums[id], total)
+		}
+	}
+	if rep.Totals["reports_received"] < 3 || rep.Totals["accused_in_detention"] < 1 {
+		t.Errorf("the province misses its unit's figures: %v", rep.Totals)
+	}
+	// Only the story's case is at "less serious" (theft, clause 1) among the cases instituted in KV01.
+	var instituted int64
+	for _, row := range rep.Rows {
+		if row.Indicator == "cases_instituted" && row.Unit.Code == seed.RegionalCode("HNI", 1) && *row.Class == "less_serious" {
+			instituted = row.Value
+		}
+	}
+	if instituted < 1 {
+		t.Errorf("the instituted theft is not counted as less serious in KV01")
+	}
+	// By Penal Code chapter: theft (Điều 173) is chapter XVI.
+	rep = e.statistics(t, tm.chief, query+"&indicator=accused_instituted&by=chapter")
+	var xvi int64
+	for _, row := range rep.Rows {
+		if row.Chapter != nil && *row.Chapter == "XVI" {
+			xvi = row.Value
+		}
+	}
+	if xvi < 1 {
+		t.Errorf("the accused charged with theft is not under chapter XVI: %+v", rep.Rows)
+	}
+
+	// Bad input: an unknown indicator or breakdown, an inverted period, a unit out of scope.
+	wantDetail(t, e.get(v1+"/statistics?indicator=happiness", hn), http.StatusUnprocessableEntity, "invalid", "indicator", "enum")
+	wantDetail(t, e.get(v1+"/statistics?by=colour", hn), http.StatusUnprocessableEntity, "invalid", "by", "enum")
+	wantDetail(t, e.get(v1+"/statistics?from=2026-12-01&to=2026-01-01", hn), http.StatusUnprocessableEntity, "invalid", "to", "after_from")
+	for _, id := range []int64{e.units[seed.ProvinceCode("HCM")].ID, 987654} {
+		wantError(t, e.get(v1+"/statistics?unit_id="+strconv.FormatInt(id, 10), hn), http.StatusNotFound, "not_found")
+	}
+	wantDetail(t, e.get(v1+"/statistics/cases?period="+year, hn), http.StatusUnprocessableEntity, "invalid", "indicator", "required")
+}
+
+func TestStatisticsExport(t *testing.T) {
+	e := newEnv(t)
+	tm := loginKV1(e)
+	newStory(t, e, tm, nil)
+	year := strconv.Itoa(e.clock.Now().In(ict).Year())
+	q := "period=" + year + "&indicator=reports_received,reports_resolved&by=unit"
+	rep := e.statistics(t, tm.chief, q)
+
+	r := e.get(v1+"/statistics/export?format=csv&"+q, tm.chief)
+	if r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") || !bytes.HasPrefix(r.Body, []byte("\ufeff")) {
+		t.Fatalf("csv: %d %v", r.Status, r.Header)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(rep.Rows)+1 || rows[0][1] != "Chỉ tiêu" || rows[0][5] != "Số lượng" {
+		t.Fatalf("csv rows %v, report rows %d", rows, len(rep.Rows))
+	}
+	for i, row := range rep.Rows {
+		if rows[i+1][0] != row.Indicator || rows[i+1][5] != strconv.FormatInt(row.Value, 10) || rows[i+1][2] != row.Unit.Code {
+			t.Errorf("csv row %d %v, report %+v", i+1, rows[i+1], row)
+		}
+	}
+
+	r = e.get(v1+"/statistics/export?format=xlsx&"+q, tm.chief)
+	if r.Status != http.StatusOK {
+		t.Fatalf("xlsx: %d %s", r.Status, r.Body)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(r.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet, err := x.GetRows("Thống kê")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sheet) != len(rows) || sheet[0][0] != "Mã chỉ tiêu" || sheet[1][5] != rows[1][5] || sheet[1][1] != "Nguồn tin về tội phạm đã thụ lý" {
+		t.Fatalf("xlsx sheet %v, csv %v", sheet, rows)
+	}
+	defs, err := x.GetRows("Định nghĩa")
+	if err != nil || len(defs) != 3 || defs[1][0] != "reports_received" {
+		t.Fatalf("definitions sheet %v %v", defs, err)
+	}
+	wantDetail(t, e.get(v1+"/statistics/export?format=pdf&"+q, tm.chief), http.StatusUnprocessableEntity, "invalid", "format", "enum")
+}
