@@ -47,9 +47,7 @@ func statisticsSamples(now time.Time) []schemaSample {
 	for _, by := range [][]string{nil, {"unit", "class", "chapter"}} {
 		rep := service.StatReport{Filter: f, By: by, Rows: service.AggregateStats(cells, by), Totals: map[string]int64{"reports_received": 4, "accused_instituted": 2},
 			At: now, Units: map[int64]domain.Unit{27: {ID: 27, Code: "VKS-HNI-KV01"}, 28: {ID: 28, Code: "VKS-HNI-KV02"}}}
-		for _, in := range workflow.Indicators[:2] {
-			rep.Definitions = append(rep.Definitions, in)
-		}
+		rep.Definitions = append(rep.Definitions, workflow.Indicators[:2]...)
 		out = append(out, schemaSample{"StatReport", toStatReportJSON(rep)})
 	}
 	return append(out, schemaSample{"StatCase", statCaseJSON{ID: "0195a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b", Code: "VKS-HNI-KV01-2026-TB-000012",
