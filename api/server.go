@@ -45,6 +45,8 @@ type Deps struct {
 	// promoted onto Deps and Server.
 	*service.Services
 	Auditor service.Auditor
+	// Idempotency keeps the answers of POSTs sent with an Idempotency-Key; nil ignores the header.
+	Idempotency service.IdempotencyStore
 	// Ready reports whether the database answers and the schema is current.
 	Ready    func(ctx context.Context) error
 	Registry *prometheus.Registry
@@ -121,6 +123,10 @@ func NewServer(d Deps) *Server {
 			handlers = append(handlers, s.auditFailures(), s.authenticate(r.DuringPasswordChange))
 		} else if r.Method != http.MethodGet {
 			handlers = append(handlers, s.auditFailures())
+		}
+		if r.Method == http.MethodPost && r.Rule != RulePublic && r.MaxBody == 0 {
+			// Uploads (their own body limit) stream and are not replayed.
+			handlers = append(handlers, s.idempotency())
 		}
 		handlers = append(handlers, r.handler)
 		e.Handle(r.Method, r.Path, handlers...)

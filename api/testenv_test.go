@@ -100,7 +100,7 @@ func newTestEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	cases, admin, auth := svc.Cases, svc.Admin, svc.Auth
-	srv := api.NewServer(api.Deps{Log: log, JWT: jwt, Services: svc, Auditor: store,
+	srv := api.NewServer(api.Deps{Log: log, JWT: jwt, Services: svc, Auditor: store, Idempotency: store,
 		Ready: func(ctx context.Context) error { return store.Ping(ctx) }, Version: "test", Now: clock.Now})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)

@@ -147,7 +147,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	if _, err := store.SyncCalendar(ctx, workflow.DefaultCalendarDays()); err != nil {
 		t.Fatal(err)
 	}
-	server := api.NewServer(api.Deps{Log: log, JWT: jwt, Services: svc, Auditor: store,
+	server := api.NewServer(api.Deps{Log: log, JWT: jwt, Services: svc, Auditor: store, Idempotency: store,
 		Ready: func(ctx context.Context) error { return store.Ping(ctx) }, MaxBody: o.maxBody, Version: "e2e", Now: clock.Now})
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)

@@ -116,7 +116,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 			collectors.NewDBStatsCollector(store.SQL(), "kiemsat"))
-		a.server = api.NewServer(api.Deps{Log: log, JWT: jwt, Services: a.Services, Auditor: store,
+		a.server = api.NewServer(api.Deps{Log: log, JWT: jwt, Services: a.Services, Auditor: store, Idempotency: store,
 			Ready: a.ready, Registry: reg, MaxBody: cfg.MaxBodyBytes, Version: version, TrustedProxies: cfg.TrustedProxies, Now: clock.Now,
 			TransferTimeout: cfg.TransferTimeout})
 	}
@@ -191,13 +191,17 @@ func (a *App) Run(ctx context.Context) error {
 	return srv.Shutdown(sctx)
 }
 
-// runSweeper removes the objects of uploads never committed, every interval until ctx ends.
+// runSweeper removes the objects of uploads never committed and the expired idempotency keys,
+// every interval until ctx ends.
 func (a *App) runSweeper(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		if n, err := a.Files.SweepUploads(ctx); err != nil && ctx.Err() == nil {
 			a.log.Warn("sweep unfinished uploads", "err", err, "removed", n)
+		}
+		if _, err := a.store.PurgeIdempotencyKeys(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			a.log.Warn("purge expired idempotency keys", "err", err)
 		}
 		select {
 		case <-ctx.Done():
