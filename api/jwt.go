@@ -2,6 +2,8 @@ package api
 
 import (
 	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -65,4 +67,14 @@ func (j *JWT) Parse(token string) (service.AccessClaims, error) {
 		return service.AccessClaims{}, errors.New("access token: bad subject")
 	}
 	return service.AccessClaims{UserID: c.Subject, PasswordEpoch: c.PasswordEpoch, MustChangePassword: c.MustChangePassword, ExpiresAt: c.ExpiresAt.Time}, nil
+}
+
+// MAC authenticates a small value the server hands out and takes back (a change-feed cursor), with
+// a key derived from the signing key, so every instance sharing the key accepts it and nobody
+// else can forge one.
+func (j *JWT) MAC(purpose string, data []byte) []byte {
+	k := sha256.Sum256(append([]byte("kiemsat mac "+purpose+"\x00"), j.priv.Seed()...))
+	m := hmac.New(sha256.New, k[:])
+	m.Write(data)
+	return m.Sum(nil)
 }

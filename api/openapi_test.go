@@ -489,6 +489,9 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"Finding":            findingJSON{},
 		"CaseFindings":       caseFindingsJSON{},
 		"Recommendation":     recommendationJSON{},
+		// The change feed.
+		"Change":     changeJSON{},
+		"ChangePage": changePageJSON{},
 		// Automatic statistics.
 		"Indicator":  indicatorJSON{},
 		"StatRow":    statRowJSON{},

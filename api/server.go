@@ -178,6 +178,8 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Path: v1 + "/cases", Rule: Rule(domain.ActCaseRead), handler: s.listCases},
 		{Method: "GET", Path: v1 + "/cases/:id", Rule: Rule(domain.ActCaseRead), handler: s.getCase},
 		{Method: "GET", Path: v1 + "/caseload", Rule: Rule(domain.ActCaseRead), handler: s.getCaseload},
+		{Method: "GET", Path: v1 + "/changes", Rule: Rule(domain.ActCaseRead), handler: s.listChanges},
+		{Method: "GET", Path: v1 + "/changes/head", Rule: Rule(domain.ActCaseRead), handler: s.changesHead},
 		{Method: "GET", Path: v1 + "/statistics", Rule: Rule(domain.ActCaseRead), handler: s.getStatistics},
 		{Method: "GET", Path: v1 + "/statistics/indicators", Rule: RuleAuthenticated, handler: s.listIndicators},
 		{Method: "GET", Path: v1 + "/statistics/cases", Rule: Rule(domain.ActCaseRead), handler: s.getStatisticCases},

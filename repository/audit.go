@@ -17,6 +17,10 @@ import (
 // the hash of the row committed just before it.
 const auditLockKey = 0x6b69656d736174 // "kiemsat"
 
+// FeedLockKey is the same lock, for writers outside this package (the data generator) that append
+// to the change feed: rows must get their ids in commit order.
+const FeedLockKey = auditLockKey
+
 type auditRow struct {
 	ID         int64     `gorm:"column:id;->"`
 	At         time.Time `gorm:"column:at"`

@@ -133,6 +133,9 @@ func (s *Store) InsertCase(ctx context.Context, cs *domain.Case) error {
 	if err := db.Create(&r).Error; err != nil {
 		return translate(err, "hồ sơ")
 	}
+	if err := s.recordChange(ctx, domain.Change{At: cs.CreatedAt, CaseID: cs.ID, Kind: domain.ChangeCase, Op: "created", EntityID: cs.ID}); err != nil {
+		return err
+	}
 	if len(cs.Parties) == 0 {
 		return nil
 	}
@@ -240,7 +243,10 @@ func (s *Store) UpdateCase(ctx context.Context, id string, p domain.CasePatch, n
 	if res.Error != nil {
 		return translate(res.Error, "hồ sơ")
 	}
-	return s.oneRow(ctx, res, id)
+	if err := s.oneRow(ctx, res, id); err != nil {
+		return err
+	}
+	return s.recordChange(ctx, domain.Change{At: now, CaseID: id, Kind: domain.ChangeCase, Op: "updated", EntityID: id})
 }
 
 // TouchCase bumps the version of a case read at the given version.
@@ -270,19 +276,23 @@ func (s *Store) oneRow(ctx context.Context, res *gorm.DB, id string) error {
 // InsertAssignment adds a team member.
 func (s *Store) InsertAssignment(ctx context.Context, a domain.Assignment) error {
 	r := assignmentRow{ID: a.ID, CaseID: a.CaseID, UserID: a.UserID, Role: string(a.Role), AssignedBy: a.AssignedBy, AssignedAt: a.AssignedAt, Note: a.Note}
-	return translate(s.conn(ctx).Omit("user_name", "ended_at", "ended_by").Create(&r).Error, "phân công")
+	if err := s.conn(ctx).Omit("user_name", "ended_at", "ended_by").Create(&r).Error; err != nil {
+		return translate(err, "phân công")
+	}
+	return s.recordChange(ctx, domain.Change{At: a.AssignedAt, CaseID: a.CaseID, Kind: domain.ChangeCase, Op: "team", EntityID: a.CaseID})
 }
 
 // EndAssignment closes an assignment; the row stays as history.
 func (s *Store) EndAssignment(ctx context.Context, id, by string, at time.Time) error {
-	res := s.conn(ctx).Exec("UPDATE case_assignments SET ended_at = ?, ended_by = ? WHERE id = ? AND ended_at IS NULL", at, by, id)
+	var caseIDs []string
+	res := s.conn(ctx).Raw("UPDATE case_assignments SET ended_at = ?, ended_by = ? WHERE id = ? AND ended_at IS NULL RETURNING case_id::text", at, by, id).Scan(&caseIDs)
 	if res.Error != nil {
 		return translate(res.Error, "phân công")
 	}
-	if res.RowsAffected != 1 {
+	if len(caseIDs) != 1 {
 		return domain.Conflict("phân công đã kết thúc")
 	}
-	return nil
+	return s.recordChange(ctx, domain.Change{At: at, CaseID: caseIDs[0], Kind: domain.ChangeCase, Op: "team", EntityID: caseIDs[0]})
 }
 
 // caseScopeSQL renders a scope as a SQL condition over cases c. It is the same rule as

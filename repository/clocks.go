@@ -105,10 +105,20 @@ func (s *Store) LockCaseClocks(ctx context.Context, caseID string) (map[string]d
 // the stored ones named by remove.
 func (s *Store) SaveCaseClocks(ctx context.Context, caseID string, clocks []domain.ClockRecord, remove []string) error {
 	db := s.conn(ctx)
+	var changes []domain.Change
 	if len(remove) > 0 {
 		if err := db.Exec("DELETE FROM case_clocks WHERE case_id = ? AND clock_key = ANY(?)", caseID, textArray(remove)).Error; err != nil {
 			return translate(err, "thời hạn")
 		}
+		for _, k := range remove {
+			changes = append(changes, domain.Change{At: time.Now(), CaseID: caseID, Kind: domain.ChangeClock, Op: "removed", EntityID: k})
+		}
+	}
+	for _, c := range clocks {
+		changes = append(changes, domain.Change{At: c.ComputedAt, CaseID: caseID, Kind: domain.ChangeClock, Op: "status", EntityID: c.Key, Status: c.Status})
+	}
+	if err := s.recordChange(ctx, changes...); err != nil {
+		return err
 	}
 	if len(clocks) == 0 {
 		return nil
@@ -399,7 +409,7 @@ var monitorMissedSQL = `WITH claim AS (
 		RETURNING 1
 	), o AS (` + clockEventSQL(domain.ClockStatusMissed, service.TopicClockMissed) + `)
 	SELECT (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM v) AS violations, (SELECT count(*) FROM o) AS events,
-		(SELECT coalesce(string_agg(DISTINCT case_id::text, ','), '') FROM moved WHERE subject = 'measure') AS measure_cases`
+		(SELECT coalesce(string_agg(DISTINCT case_id::text, ','), '') FROM moved WHERE subject = 'measure') AS measure_cases, (SELECT coalesce(string_agg(case_id::text || E'\t' || clock_key || E'\t' || status, E'\n'), '') FROM moved) AS changed`
 
 // monitorDueSoonSQL moves a batch of running clocks that reached their warning, and are not yet
 // out, to due soon, with their outbox events.
@@ -411,7 +421,7 @@ var monitorDueSoonSQL = `WITH claim AS (
 		WHERE k.id = claim.id AND k.status = 'running'
 		RETURNING k.*
 	), o AS (` + clockEventSQL(domain.ClockStatusDueSoon, service.TopicClockDueSoon) + `)
-	SELECT (SELECT count(*) FROM moved) AS moved, 0 AS violations, (SELECT count(*) FROM o) AS events, '' AS measure_cases`
+	SELECT (SELECT count(*) FROM moved) AS moved, 0 AS violations, (SELECT count(*) FROM o) AS events, '' AS measure_cases, (SELECT coalesce(string_agg(case_id::text || E'\t' || clock_key || E'\t' || status, E'\n'), '') FROM moved) AS changed`
 
 // monitorLapseSQL closes a batch of windows (to appeal, to protest) that ran out unused: the right
 // lapsed, which is no violation, so the clock ends cancelled at its latest reading with no event.
@@ -427,15 +437,17 @@ var monitorLapseSQL = `WITH claim AS (
 				' unused: the right lapsed; this is not a violation.'
 		FROM claim
 		WHERE k.id = claim.id AND k.status IN ('running', 'due_soon') AND k.latest_due <= @now AND k.lapses
-		RETURNING k.id
+		RETURNING k.id, k.case_id, k.clock_key, k.status
 	)
-	SELECT count(*) AS moved, 0 AS violations, 0 AS events, '' AS measure_cases FROM moved`
+	SELECT (SELECT count(*) FROM moved) AS moved, 0 AS violations, 0 AS events, '' AS measure_cases, (SELECT coalesce(string_agg(case_id::text || E'\t' || clock_key || E'\t' || status, E'\n'), '') FROM moved) AS changed`
 
 type monitorCounts struct {
 	Moved        int64  `gorm:"column:moved"`
 	Violations   int64  `gorm:"column:violations"`
 	Events       int64  `gorm:"column:events"`
 	MeasureCases string `gorm:"column:measure_cases"`
+	// Changed lists the clocks moved, one per line: case id, clock key and status, tab-separated.
+	Changed string `gorm:"column:changed"`
 }
 
 // AdvanceClocks applies what the passing of time does to stored clocks at now, in batches, each
@@ -454,7 +466,17 @@ func (s *Store) AdvanceClocks(ctx context.Context, now time.Time, batch int) (se
 		for {
 			var c monitorCounts
 			err := s.WithinTx(ctx, func(ctx context.Context) error {
-				return s.conn(ctx).Raw(step.sql, map[string]any{"now": now, "batch": batch}).Scan(&c).Error
+				if err := s.conn(ctx).Raw(step.sql, map[string]any{"now": now, "batch": batch}).Scan(&c).Error; err != nil {
+					return err
+				}
+				// Each clock moved is a change of its case, in the same transaction.
+				var changes []domain.Change
+				for _, line := range strings.Split(c.Changed, "\n") {
+					if f := strings.Split(line, "\t"); len(f) == 3 {
+						changes = append(changes, domain.Change{At: now, CaseID: f[0], Kind: domain.ChangeClock, Op: "status", EntityID: f[1], Status: f[2]})
+					}
+				}
+				return s.recordChange(ctx, changes...)
 			})
 			if err != nil {
 				return res, translate(err, "thời hạn")

@@ -2,6 +2,7 @@ package repository
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"kiemsat/domain"
@@ -102,7 +103,15 @@ func (s *Store) InsertDocumentVersion(ctx context.Context, v domain.DocumentVers
 	err := s.conn(ctx).Exec(`INSERT INTO case_document_versions (id, document_id, n, object_key, size, sha256, content_type, file_name, note,
 		uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, v.ID, v.DocumentID, v.N, v.ObjectKey, v.Size, v.SHA256, v.ContentType,
 		v.FileName, v.Note, v.UploadedBy, v.UploadedAt).Error
-	return translate(err, "phiên bản tài liệu")
+	if err != nil {
+		return translate(err, "phiên bản tài liệu")
+	}
+	var caseID string
+	if err := s.conn(ctx).Raw(`SELECT case_id::text FROM case_documents WHERE id = ?`, v.DocumentID).Scan(&caseID).Error; err != nil {
+		return translate(err, "tài liệu")
+	}
+	return s.recordChange(ctx, domain.Change{At: v.UploadedAt, CaseID: caseID, Kind: domain.ChangeDocument, Op: "version", EntityID: v.DocumentID,
+		Status: strconv.Itoa(v.N)})
 }
 
 // GetDocument loads a document with every version, oldest first; lock holds its row until the
@@ -169,15 +178,16 @@ func (s *Store) SetCurrentVersion(ctx context.Context, id string, n, rowVersion 
 
 // WithdrawDocument records a document's withdrawal if its row is still at rowVersion.
 func (s *Store) WithdrawDocument(ctx context.Context, id, by, reason string, at time.Time, rowVersion int) error {
-	res := s.conn(ctx).Exec(`UPDATE case_documents SET withdrawn_at = ?, withdrawn_by = ?, withdraw_reason = ?, row_version = row_version + 1
-		WHERE id = ? AND row_version = ? AND withdrawn_at IS NULL`, at, by, reason, id, rowVersion)
+	var caseIDs []string
+	res := s.conn(ctx).Raw(`UPDATE case_documents SET withdrawn_at = ?, withdrawn_by = ?, withdraw_reason = ?, row_version = row_version + 1
+		WHERE id = ? AND row_version = ? AND withdrawn_at IS NULL RETURNING case_id::text`, at, by, reason, id, rowVersion).Scan(&caseIDs)
 	if res.Error != nil {
 		return translate(res.Error, "tài liệu")
 	}
-	if res.RowsAffected != 1 {
+	if len(caseIDs) != 1 {
 		return domain.Errorf(domain.CodeConflict, "tài liệu đã được người khác thay đổi")
 	}
-	return nil
+	return s.recordChange(ctx, domain.Change{At: at, CaseID: caseIDs[0], Kind: domain.ChangeDocument, Op: "withdrawn", EntityID: id})
 }
 
 // VersionsAfter returns up to limit versions in object-key order after the key given, for the

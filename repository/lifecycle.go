@@ -167,7 +167,10 @@ func (s *Store) InsertDecision(ctx context.Context, d *domain.Decision) error {
 		sqlDate(d.EffectiveOn), uuidArray(d.AccusedIDs), nullStr(d.MeasureID), d.LegalBasis, d.Note, d.FileID, optSQLDate(d.RequestedOn), d.ReceivedAt, d.RequiresApproval,
 		nullStr(d.DecidesID), string(d.Outcome), nullStr(d.SupersedesID), d.ReturnedBy, d.ReplaceCharges, string(d.FromStage), string(d.ToStage),
 		nullInt(d.TargetUnitID), nullStr(d.TargetCaseID), d.UnitID, d.RecordedBy, d.RecordedAt).Scan(&d.Seq).Error
-	return translate(err, "quyết định tố tụng")
+	if err != nil {
+		return translate(err, "quyết định tố tụng")
+	}
+	return s.recordChange(ctx, domain.Change{At: d.RecordedAt, CaseID: d.CaseID, Kind: domain.ChangeDecision, Op: "recorded", EntityID: d.ID, Status: string(d.Step)})
 }
 
 type accusedRow struct {
@@ -401,7 +404,10 @@ func (s *Store) AdvanceCase(ctx context.Context, id string, version int, a servi
 	if res.Error != nil {
 		return translate(res.Error, "hồ sơ")
 	}
-	return s.oneRow(ctx, res, id)
+	if err := s.oneRow(ctx, res, id); err != nil {
+		return err
+	}
+	return s.recordChange(ctx, domain.Change{At: now, CaseID: id, Kind: domain.ChangeCase, Op: "stage", EntityID: id, Status: string(a.Stage)})
 }
 
 // RecordFormerUnit remembers that a unit handled a case, under the given number of its
@@ -413,7 +419,11 @@ func (s *Store) RecordFormerUnit(ctx context.Context, caseID string, unitID int6
 
 // EndTeam ends every current assignment of a case (the receiving unit assigns its own team).
 func (s *Store) EndTeam(ctx context.Context, caseID, by string, at time.Time) error {
-	return translate(s.conn(ctx).Exec("UPDATE case_assignments SET ended_at = ?, ended_by = ? WHERE case_id = ? AND ended_at IS NULL", at, by, caseID).Error, "phân công")
+	res := s.conn(ctx).Exec("UPDATE case_assignments SET ended_at = ?, ended_by = ? WHERE case_id = ? AND ended_at IS NULL", at, by, caseID)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return translate(res.Error, "phân công")
+	}
+	return s.recordChange(ctx, domain.Change{At: at, CaseID: caseID, Kind: domain.ChangeCase, Op: "team", EntityID: caseID})
 }
 
 // ListPendingApprovals lists decisions awaiting approval on cases in scope, oldest first.

@@ -90,8 +90,9 @@ type txKey struct{}
 // txState is the transaction a context carries, with the audit rows waiting to be chained and
 // written just before commit.
 type txState struct {
-	tx     *gorm.DB
-	audits []domain.AuditEntry
+	tx      *gorm.DB
+	audits  []domain.AuditEntry
+	changes []domain.Change
 }
 
 // conn returns the transaction carried by ctx, or the pool.
@@ -112,6 +113,11 @@ func (s *Store) WithinTx(ctx context.Context, fn func(ctx context.Context) error
 		st := &txState{tx: tx}
 		if err := fn(context.WithValue(ctx, txKey{}, st)); err != nil {
 			return err
+		}
+		if len(st.changes) > 0 {
+			if err := appendChanges(ctx, tx, st.changes); err != nil {
+				return err
+			}
 		}
 		if len(st.audits) > 0 {
 			return appendAudit(ctx, tx, st.audits)

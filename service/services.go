@@ -28,6 +28,7 @@ type Stores interface {
 	FileStore
 	CaseloadStore
 	StatisticsStore
+	ChangeStore
 }
 
 // Services are the use cases, wired over one set of stores. Building them in one place keeps the
@@ -46,6 +47,8 @@ type Services struct {
 	// and delivers the outbox. The binary runs the monitor on a timer; tests call it directly.
 	Notifications *Notifications
 	Monitor       *Monitor
+	// Changes is the change feed other systems follow.
+	Changes *Changes
 	// Statistics are the automatic statistics (thống kê tự động).
 	Statistics *Statistics
 	// Files are the digital case files (hồ sơ vụ án); nil when no object store is configured.
@@ -103,6 +106,7 @@ func NewServices(st Stores, c Config) (*Services, error) {
 	return &Services{
 		Files:         files,
 		Statistics:    NewStatistics(st, st, authz, st, c.Clock),
+		Changes:       NewChanges(st, authz, st, c.Clock),
 		Authz:         authz,
 		Auth:          auth,
 		Cases:         cases,

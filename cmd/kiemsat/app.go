@@ -175,7 +175,7 @@ func (a *App) Run(ctx context.Context) error {
 	sweepDone := make(chan struct{})
 	go func() {
 		defer close(sweepDone)
-		if a.cfg.SweepInterval > 0 && a.Files != nil {
+		if a.cfg.SweepInterval > 0 && a.Files != nil && a.store != nil {
 			a.runSweeper(mctx, a.cfg.SweepInterval)
 		}
 	}()
@@ -191,8 +191,8 @@ func (a *App) Run(ctx context.Context) error {
 	return srv.Shutdown(sctx)
 }
 
-// runSweeper removes the objects of uploads never committed and the expired idempotency keys,
-// every interval until ctx ends.
+// runSweeper removes the objects of uploads never committed, the expired idempotency keys and the
+// change-feed entries past their retention, every interval until ctx ends.
 func (a *App) runSweeper(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -202,6 +202,9 @@ func (a *App) runSweeper(ctx context.Context, every time.Duration) {
 		}
 		if _, err := a.store.PurgeIdempotencyKeys(ctx, time.Now()); err != nil && ctx.Err() == nil {
 			a.log.Warn("purge expired idempotency keys", "err", err)
+		}
+		if _, err := a.store.PurgeChanges(ctx, time.Now().Add(-a.cfg.ChangesRetention)); err != nil && ctx.Err() == nil {
+			a.log.Warn("purge old change-feed entries", "err", err)
 		}
 		select {
 		case <-ctx.Done():

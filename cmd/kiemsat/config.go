@@ -54,6 +54,9 @@ type Config struct {
 	// TransferTimeout bounds one upload or download of a case file (the server's other requests
 	// keep their 60-second limits).
 	TransferTimeout time.Duration // KIEMSAT_TRANSFER_TIMEOUT (default 2h)
+	// ChangesRetention is how long the change feed keeps its entries; a follower further behind
+	// restarts from a snapshot.
+	ChangesRetention time.Duration // KIEMSAT_CHANGES_RETENTION (default 8760h = a year)
 	// ManifestKey signs case-file manifests (Ed25519); a key of its own, so rotating the JWT key
 	// leaves exported manifests verifiable.
 	ManifestKey     ed25519.PrivateKey
@@ -131,6 +134,7 @@ func loadConfig(needKey bool, keyDir string) (Config, error) {
 		c.SweepInterval = dur("KIEMSAT_SWEEP_INTERVAL", "10m", time.Second, 24*time.Hour)
 	}
 	c.TransferTimeout = dur("KIEMSAT_TRANSFER_TIMEOUT", "2h", time.Minute, 48*time.Hour)
+	c.ChangesRetention = dur("KIEMSAT_CHANGES_RETENTION", "8760h", 24*time.Hour, 10*8784*time.Hour)
 	if c.MinioEndpoint != "" && (c.MinioAccessKey == "" || c.MinioSecretKey == "") {
 		errs = append(errs, fmt.Errorf("MINIO_ENDPOINT is set: MINIO_ACCESS_KEY and MINIO_SECRET_KEY are required"))
 	}

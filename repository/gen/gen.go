@@ -247,6 +247,24 @@ func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
+	// The generated cases enter the change feed once each, as created, like cases recorded before
+	// the feed existed (migration 00013), under the feed's lock so ids stay in commit order.
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(`+strconv.FormatInt(repository.FeedLockKey, 10)+`)`); err != nil {
+		return res, fmt.Errorf("gen: change feed lock: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO changes (at, case_id, kind, op, entity_id)
+		SELECT c.created_at, c.id, 'case', 'created', c.id::text FROM cases c WHERE NOT EXISTS (SELECT 1 FROM changes ch WHERE ch.case_id = c.id)
+		ORDER BY c.created_at, c.id`); err != nil {
+		return res, fmt.Errorf("gen: change feed: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return res, err
+	}
 	if !cfg.SkipAnalyze {
 		if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) cases, case_parties, case_assignments, case_counters, case_decisions, accused, charges,
 			measures, case_clocks, violations`); err != nil {
