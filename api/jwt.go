@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -33,8 +34,10 @@ func NewJWT(priv ed25519.PrivateKey, issuer, audience string, ttl time.Duration,
 
 type accessClaims struct {
 	jwt.RegisteredClaims
-	PasswordEpoch      int64 `json:"pwe"`
-	MustChangePassword bool  `json:"mcp,omitempty"`
+	PasswordEpoch      int64  `json:"pwe"`
+	MustChangePassword bool   `json:"mcp,omitempty"`
+	ClientID           string `json:"cid,omitempty"`
+	Scope              string `json:"scope,omitempty"` // space-separated actions of a client token
 }
 
 // TTL is the lifetime of an access token.
@@ -48,7 +51,7 @@ func (j *JWT) Issue(c service.AccessClaims, now time.Time) (string, error) {
 			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now.Add(-30 * time.Second)),
 			ExpiresAt: jwt.NewNumericDate(now.Add(j.ttl)), ID: uuid.NewString(),
 		},
-		PasswordEpoch: c.PasswordEpoch, MustChangePassword: c.MustChangePassword,
+		PasswordEpoch: c.PasswordEpoch, MustChangePassword: c.MustChangePassword, ClientID: c.ClientID, Scope: strings.Join(c.Scopes, " "),
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodEdDSA, claims).SignedString(j.priv)
 }
@@ -66,7 +69,16 @@ func (j *JWT) Parse(token string) (service.AccessClaims, error) {
 	if _, err := uuid.Parse(c.Subject); err != nil {
 		return service.AccessClaims{}, errors.New("access token: bad subject")
 	}
-	return service.AccessClaims{UserID: c.Subject, PasswordEpoch: c.PasswordEpoch, MustChangePassword: c.MustChangePassword, ExpiresAt: c.ExpiresAt.Time}, nil
+	out := service.AccessClaims{UserID: c.Subject, PasswordEpoch: c.PasswordEpoch, MustChangePassword: c.MustChangePassword, ExpiresAt: c.ExpiresAt.Time,
+		ClientID: c.ClientID}
+	if c.ClientID != "" {
+		// A client token always carries its scopes; none means none.
+		out.Scopes = strings.Fields(c.Scope)
+		if out.Scopes == nil {
+			out.Scopes = []string{}
+		}
+	}
+	return out, nil
 }
 
 // MAC authenticates a small value the server hands out and takes back (a change-feed cursor), with

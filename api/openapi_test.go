@@ -273,6 +273,7 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"RecommendationPatch":      patchRecommendationJSON{},
 		"AuthorityInput":           authorityInputJSON{},
 		"WithdrawInput":            withdrawJSON{},
+		"ClientTokenRequest":       clientTokenJSON{},
 	}
 	for name, v := range cases {
 		sr := doc.Components.Schemas[name]
@@ -317,6 +318,7 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"PATCH /api/v1/recommendations/{id}":         "RecommendationPatch",
 		"PUT /api/v1/authorities":                    "AuthorityInput",
 		"POST /api/v1/files/{id}/withdraw":           "WithdrawInput",
+		"POST /api/v1/auth/token":                    "ClientTokenRequest",
 	}
 	// Uploads are multipart forms: the fields the handler accepts before the file part, and the file.
 	uploadForm := []string{"file"}
@@ -489,6 +491,7 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"Finding":            findingJSON{},
 		"CaseFindings":       caseFindingsJSON{},
 		"Recommendation":     recommendationJSON{},
+		"ClientToken":        clientTokenResponseJSON{},
 		// The change feed.
 		"Change":     changeJSON{},
 		"ChangePage": changePageJSON{},

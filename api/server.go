@@ -120,7 +120,7 @@ func NewServer(d Deps) *Server {
 		}
 		handlers := []gin.HandlerFunc{limitBody(max, d.Log)}
 		if r.Rule != RulePublic {
-			handlers = append(handlers, s.auditFailures(), s.authenticate(r.DuringPasswordChange))
+			handlers = append(handlers, s.auditFailures(), s.authenticate(r.DuringPasswordChange), s.requireScope(r))
 		} else if r.Method != http.MethodGet {
 			handlers = append(handlers, s.auditFailures())
 		}
@@ -155,6 +155,7 @@ func (s *Server) routeTable() []Route {
 
 		{Method: "POST", Path: v1 + "/auth/login", Rule: RulePublic, handler: s.login},
 		{Method: "POST", Path: v1 + "/auth/refresh", Rule: RulePublic, handler: s.refresh},
+		{Method: "POST", Path: v1 + "/auth/token", Rule: RulePublic, handler: s.clientToken},
 		{Method: "POST", Path: v1 + "/auth/logout", Rule: RuleAuthenticated, DuringPasswordChange: true, handler: s.logout},
 		{Method: "POST", Path: v1 + "/auth/password", Rule: RuleAuthenticated, DuringPasswordChange: true, handler: s.changePassword},
 		{Method: "GET", Path: v1 + "/me", Rule: RuleAuthenticated, DuringPasswordChange: true, handler: s.me},

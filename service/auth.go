@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -53,6 +54,8 @@ type Auth struct {
 	// dummyHash is verified against when a username does not exist, so that a login for an
 	// unknown user takes as long as one for a known user.
 	dummyHash string
+	// clients are the service accounts' clients (client credentials).
+	clients ClientStore
 }
 
 // NewAuth wires the authentication use cases.
@@ -358,7 +361,23 @@ func (a *Auth) Authenticate(ctx context.Context, c AccessClaims, m Meta) (*Princ
 	if err != nil {
 		return nil, err
 	}
-	return &Principal{User: u, Unit: unit, Grants: grants, RequestID: m.RequestID, RemoteAddr: m.RemoteAddr}, nil
+	p := &Principal{User: u, Unit: unit, Grants: grants, RequestID: m.RequestID, RemoteAddr: m.RemoteAddr}
+	if c.ClientID != "" {
+		// A client's token is good only while the client is: revocation takes effect at once.
+		cl, _, err := a.clients.GetClient(ctx, c.ClientID)
+		if domain.ErrorCodeOf(err) == domain.CodeNotFound || (err == nil && (cl.RevokedAt != nil || cl.UserID != u.ID)) {
+			return nil, domain.Unauthenticated("ứng dụng kết nối đã bị thu hồi")
+		} else if err != nil {
+			return nil, err
+		}
+		p.ClientID, p.Scopes = cl.ClientID, make([]domain.Action, 0, len(c.Scopes))
+		for _, sc := range c.Scopes {
+			if slices.Contains(cl.Scopes, sc) {
+				p.Scopes = append(p.Scopes, domain.Action(sc))
+			}
+		}
+	}
+	return p, nil
 }
 
 // ErrPasswordChangeRequired is returned for any use case other than changing the password while

@@ -144,6 +144,9 @@ type AccessClaims struct {
 	PasswordEpoch      int64
 	MustChangePassword bool
 	ExpiresAt          time.Time
+	// ClientID and Scopes are set on a service client's token: it acts only within Scopes.
+	ClientID string
+	Scopes   []string
 }
 
 // AccessTokens issues short-lived access tokens. The api package implements it with JWT.

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"kiemsat/domain"
@@ -17,6 +18,16 @@ type Principal struct {
 	Grants     []domain.Grant
 	RequestID  string
 	RemoteAddr string
+	// Scopes, when set (a service client's token), are the only actions the principal may take,
+	// whatever its grants allow.
+	Scopes []domain.Action
+	// ClientID is the service client acting, if any.
+	ClientID string
+}
+
+// MayAct reports whether the token allows an action at all (grants decide where).
+func (p *Principal) MayAct(act domain.Action) bool {
+	return p.Scopes == nil || slices.Contains(p.Scopes, act)
 }
 
 // Meta is request metadata for anonymous use cases (login, refresh).
@@ -38,6 +49,9 @@ func NewAuthz(p Policy) *Authz { return &Authz{policy: p} }
 // policy allows the action, reaching the grant's unit or its whole subtree.
 func (a *Authz) Scope(p *Principal, act domain.Action) domain.Scope {
 	s := domain.Scope{UserID: p.User.ID, Action: act}
+	if !p.MayAct(act) && !(act == domain.ActCaseReadSecret && p.MayAct(domain.ActCaseRead)) {
+		return s
+	}
 	for _, g := range p.Grants {
 		e := domain.ScopeEntry{Role: g.Role, UnitID: g.UnitID, UnitPath: g.UnitPath}
 		if ok, cond := a.policy.Allowed(g.Role, act, domain.ScopeSubtree); ok {

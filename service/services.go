@@ -29,6 +29,7 @@ type Stores interface {
 	CaseloadStore
 	StatisticsStore
 	ChangeStore
+	ClientStore
 }
 
 // Services are the use cases, wired over one set of stores. Building them in one place keeps the
@@ -86,6 +87,7 @@ func NewServices(st Stores, c Config) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
+	auth.clients = st
 	calendar := NewLegalCalendar(st, st, authz, st, c.Clock, !c.MakeUpSaturdaysOff)
 	authorities := NewAuthorities(st, st, authz, st, c.Clock)
 	procedure := NewProcedure(st, st, st, st, authz, st, c.Clock, c.Catalog, calendar, st)

@@ -169,6 +169,8 @@ func (f *fixture) bodyRoutes() map[string]bodyRoute {
 
 		"POST " + v1 + "/auth/login": {user: "", path: v1 + "/auth/login", typeField: "username", typeBody: `{"username":5,"password":"x"}`,
 			invalid: map[string]string{"username": "", "password": "x"}, invalidField: "username", invalidRule: "required"},
+		"POST " + v1 + "/auth/token": {user: "", path: v1 + "/auth/token", typeField: "client_id", typeBody: `{"grant_type":"client_credentials","client_id":5}`,
+			invalid: map[string]string{"grant_type": "password", "client_id": "x", "client_secret": "y"}, invalidField: "grant_type", invalidRule: "enum"},
 		"POST " + v1 + "/auth/refresh": {user: "", path: v1 + "/auth/refresh", typeField: "refresh_token", typeBody: `{"refresh_token":["a"]}`,
 			invalid: map[string]string{"refresh_token": ""}, invalidField: "refresh_token", invalidRule: "required"},
 		"POST " + v1 + "/auth/logout": {user: "hnkv1.thuky", path: v1 + "/auth/logout", typeField: "refresh_token", typeBody: `{"refresh_token":true}`},

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"kiemsat/service"
@@ -104,5 +105,36 @@ func runVerifyExport(_ context.Context, args []string) error {
 	if len(chk.Problems) > 0 {
 		return exitCodeError(1)
 	}
+	return nil
+}
+
+// runCreateClient registers a service account's client (client credentials) for an existing
+// service user and prints its secret once: kiemsat create-client --client-id congan-hn --username
+// svc.congan.hn --scopes case.read,case.create.
+func runCreateClient(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("create-client", flag.ContinueOnError)
+	id := fs.String("client-id", "", "the client's id: 3–64 lower-case letters, digits, . _ -")
+	username := fs.String("username", "", "the service user it acts as (its unit grants bound it)")
+	scopes := fs.String("scopes", "case.read", "comma-separated actions: case.read, case.create, case.update, case.decide")
+	if err := fs.Parse(args); err != nil || *id == "" || *username == "" {
+		fmt.Fprintln(os.Stderr, "usage: kiemsat create-client --client-id ID --username USER [--scopes case.read,...]")
+		return exitCodeError(2)
+	}
+	app, _, err := openCommandApp(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	var list []string
+	for _, s := range strings.Split(*scopes, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			list = append(list, s)
+		}
+	}
+	secret, err := app.Auth.CreateClient(ctx, *id, *username, list)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("client_id=%s\nclient_secret=%s\n(the secret is shown only now; POST /api/v1/auth/token with grant_type=client_credentials)\n", *id, secret)
 	return nil
 }

@@ -37,6 +37,8 @@ commands:
                 and unreferenced objects (exit 1 when any)
   verify-export [--public-key B64] FILE.zip
                 check an exported case file offline: the manifest's signature, every file's hash
+  create-client --client-id ID --username USER [--scopes case.read,...]
+                register a service account's client (client credentials); prints its secret once
   sweep-files   remove the objects of uploads never committed, older than KIEMSAT_UPLOAD_GRACE
   with-db       run a command with TEST_DATABASE_URL set (what 'make test' uses)
   version       print the version
@@ -87,6 +89,8 @@ func run(ctx context.Context, args []string) error {
 		return runRecomputeClocks(ctx, rest)
 	case "verify-files":
 		return runVerifyFiles(ctx, rest)
+	case "create-client":
+		return runCreateClient(ctx, rest)
 	case "verify-export":
 		return runVerifyExport(ctx, rest)
 	case "sweep-files":
