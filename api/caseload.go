@@ -240,7 +240,7 @@ func toCaseloadJSON(cl domain.Caseload) caseloadJSON {
 	for _, p := range cl.Prosecutors {
 		out.Prosecutors = append(out.Prosecutors, prosecutorLoadJSON{UserID: p.UserID, FullName: p.FullName, UnitID: p.UnitID, OpenCases: p.OpenCases,
 			LeadCases: p.LeadCases, Overdue: p.Overdue, DueThisWeek: p.DueThisWeek,
-			Cases: fmt.Sprintf("/api/v1/cases?unit_id=%d&include_subunits=%t&open=true&prosecutor_id=%s", f.UnitID, f.IncludeSubunits, p.UserID)})
+			Cases: fmt.Sprintf("/api/v1/cases?unit_id=%d&include_subunits=false&open=true&prosecutor_id=%s", f.UnitID, p.UserID)})
 	}
 	for _, x := range cl.Expiries {
 		out.Expiries = append(out.Expiries, detentionExpiryJSON{MeasureID: x.MeasureID, Kind: string(x.Kind), CaseID: x.CaseID, CaseCode: x.CaseCode,

@@ -12,6 +12,9 @@ type CaseloadFilter struct {
 	Now, DueBefore time.Time
 	// Expiries is how many of the nearest detention expiries to list.
 	Expiries int
+	// CaseByCase counts every figure from the cases themselves instead of the rollups, as narrow
+	// scopes are: the check that both agree.
+	CaseByCase bool
 }
 
 // CaseloadFigures are the numbers of one unit, or of a whole subtree. Every number has a filter of
@@ -27,7 +30,8 @@ type CaseloadFigures struct {
 	OverdueClocks, OverdueCases int64
 	// DueSoonClocks are time limits in their warning days (sắp hết hạn); DueSoonCases the cases.
 	DueSoonClocks, DueSoonCases int64
-	// InDetention: accused held by custody or detention in force (tạm giữ, tạm giam); the cases.
+	// InDetention: custody and detention orders in force (tạm giữ, tạm giam), one per person held;
+	// InDetentionCases: the cases holding them.
 	InDetention, InDetentionCases int64
 	// OpenViolations of time limits not remedied; the cases.
 	OpenViolations, OpenViolationCases int64
@@ -63,7 +67,7 @@ type UnitCaseload struct {
 	Figures  CaseloadFigures
 }
 
-// ProsecutorLoad is what one prosecutor carries within the caseload's scope: the open cases they are
+// ProsecutorLoad is what one prosecutor carries in the caseload's own unit: the open cases they are
 // on the team of, those with a time limit run out, those with a time limit ending before DueBefore.
 type ProsecutorLoad struct {
 	UserID      string

@@ -27,9 +27,9 @@ var (
 const (
 	predOpen      = "NOT c.stage = ANY(?::text[])"
 	predSuspended = "c.stage = ANY(?::text[])"
-	// predClosed: at a final stage, reached by a decision effective in the period.
-	predClosed = `c.stage = ANY(?::text[]) AND EXISTS (SELECT 1 FROM case_decisions d WHERE d.case_id = c.id AND d.to_stage = c.stage
-		AND d.effective_on >= ?::date AND d.effective_on < ?::date)`
+	// predClosed: at a final stage since a day of the period (the latest decision that took it
+	// there), as the case's facts keep it (migration 00015).
+	predClosed = `EXISTS (SELECT 1 FROM case_facts cf WHERE cf.case_id = c.id AND cf.closed_on >= ?::date AND cf.closed_on < ?::date)`
 	predOverdue   = "EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND k.status = 'missed')"
 	predDueSoon   = "EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND k.status = 'due_soon')"
 	predDueBefore = "EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND k.status IN ('running', 'due_soon') AND k.latest_due < ?)"
@@ -66,7 +66,7 @@ func drillDownConds(f domain.CaseFilter) ([]string, []any) {
 		if f.ClosedTo != nil {
 			to = *f.ClosedTo
 		}
-		conds, args = append(conds, "("+predClosed+")"), append(args, finalStages, sqlDate(from), sqlDate(to))
+		conds, args = append(conds, predClosed), append(args, sqlDate(from), sqlDate(to))
 	}
 	switch f.Clock {
 	case "overdue":
@@ -129,67 +129,19 @@ func (s *Store) Caseload(ctx context.Context, scope domain.Scope, f domain.Casel
 		return fig[unit]
 	}
 
-	var stages []struct {
-		UnitID   int64  `gorm:"column:unit_id"`
-		Stage    string `gorm:"column:stage"`
-		N        int64  `gorm:"column:n"`
-		Received int64  `gorm:"column:received"`
-	}
-	if err := db.Raw(`SELECT c.unit_id, c.stage, count(*) AS n, count(*) FILTER (WHERE c.received_at >= ? AND c.received_at < ?) AS received
-		FROM cases c WHERE `+base+` GROUP BY c.unit_id, c.stage`, append([]any{f.From, f.To}, baseArgs...)...).Scan(&stages).Error; err != nil {
-		return out, translate(err, "hồ sơ")
-	}
-	for _, r := range stages {
-		g, st := get(r.UnitID), domain.Stage(r.Stage)
-		g.ByStage[st] += r.N
-		g.Received += r.Received
-		if !st.Final() {
-			g.Open += r.N
-		}
-		for _, x := range domain.SuspendedStages {
-			if x == st {
-				g.Suspended += r.N
-			}
-		}
-	}
-
-	type pair struct {
-		UnitID int64 `gorm:"column:unit_id"`
-		A      int64 `gorm:"column:a"`
-		B      int64 `gorm:"column:b"`
-	}
-	counts := func(sql string, args []any, set func(g *domain.CaseloadFigures, a, b int64)) error {
-		var rows []pair
-		if err := db.Raw(sql, args...).Scan(&rows).Error; err != nil {
-			return translate(err, "hồ sơ")
-		}
-		for _, r := range rows {
-			set(get(r.UnitID), r.A, r.B)
-		}
-		return nil
-	}
-	if err := counts(`SELECT c.unit_id, count(*) AS a, 0 AS b FROM cases c WHERE `+base+` AND (`+predClosed+`) GROUP BY c.unit_id`,
-		with(finalStages, sqlDate(f.From), sqlDate(f.To)), func(g *domain.CaseloadFigures, a, _ int64) { g.Closed = a }); err != nil {
+	// Most callers read every case of their units (chiefs, auditors): their figures are sums of the
+	// rollups kept by triggers (migration 00015), plus the secret cases they reach through a team.
+	// Narrower scopes (assigned only, cases transferred away) are counted case by case.
+	parts, err := s.scopePartsOf(ctx, scope)
+	if err != nil {
 		return out, err
 	}
-	if err := counts(`SELECT c.unit_id, count(*) FILTER (WHERE k.status = 'missed') AS a, count(*) FILTER (WHERE k.status = 'due_soon') AS b
-		FROM cases c JOIN case_clocks k ON k.case_id = c.id WHERE `+base+` AND k.status IN ('due_soon', 'missed') GROUP BY c.unit_id`, with(),
-		func(g *domain.CaseloadFigures, a, b int64) { g.OverdueClocks, g.DueSoonClocks = a, b }); err != nil {
-		return out, err
+	if len(parts.assigned) == 0 && len(parts.moved) == 0 && !f.CaseByCase {
+		err = s.caseloadFromRollups(ctx, scope.UserID, parts, ids, f, get)
+	} else {
+		err = s.caseloadLive(ctx, base, baseArgs, f, get)
 	}
-	if err := counts(`SELECT c.unit_id, count(*) FILTER (WHERE `+predOverdue+`) AS a, count(*) FILTER (WHERE `+predDueSoon+`) AS b
-		FROM cases c WHERE `+base+` AND EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND k.status IN ('due_soon', 'missed'))
-		GROUP BY c.unit_id`, with(), func(g *domain.CaseloadFigures, a, b int64) { g.OverdueCases, g.DueSoonCases = a, b }); err != nil {
-		return out, err
-	}
-	if err := counts(`SELECT c.unit_id, count(DISTINCT m.accused_id) AS a, count(DISTINCT c.id) AS b
-		FROM cases c JOIN measures m ON m.case_id = c.id WHERE `+base+` AND `+measureHeld+` GROUP BY c.unit_id`, with(),
-		func(g *domain.CaseloadFigures, a, b int64) { g.InDetention, g.InDetentionCases = a, b }); err != nil {
-		return out, err
-	}
-	if err := counts(`SELECT c.unit_id, count(*) AS a, count(DISTINCT c.id) AS b
-		FROM cases c JOIN violations v ON v.case_id = c.id WHERE `+base+` AND `+violationOpen+` GROUP BY c.unit_id`, with(),
-		func(g *domain.CaseloadFigures, a, b int64) { g.OpenViolations, g.OpenViolationCases = a, b }); err != nil {
+	if err != nil {
 		return out, err
 	}
 	out.Totals = domain.CaseloadFigures{ByStage: map[domain.Stage]int64{}}
@@ -214,12 +166,16 @@ func (s *Store) Caseload(ctx context.Context, scope domain.Scope, f domain.Casel
 		Overdue     int64  `gorm:"column:overdue"`
 		DueThisWeek int64  `gorm:"column:due_week"`
 	}
+	// The prosecutors of the caseload's own unit: a superior reads those of a unit below by asking
+	// for that unit. Overdue from the case's facts; due this week from the unit's open clocks.
 	if err := db.Raw(`SELECT a.user_id::text AS user_id, u.full_name, u.unit_id, count(*) AS open_cases,
-		count(*) FILTER (WHERE a.role = 'lead') AS lead_cases, count(*) FILTER (WHERE `+predOverdue+`) AS overdue,
-		count(*) FILTER (WHERE `+predDueBefore+`) AS due_week
-		FROM cases c JOIN case_assignments a ON a.case_id = c.id AND a.ended_at IS NULL JOIN users u ON u.id = a.user_id
-		WHERE `+base+` AND `+predOpen+` GROUP BY a.user_id, u.full_name, u.unit_id ORDER BY open_cases DESC, u.full_name, a.user_id`,
-		append(append([]any{f.DueBefore}, baseArgs...), finalStages)...).Scan(&loads).Error; err != nil {
+		count(*) FILTER (WHERE a.role = 'lead') AS lead_cases, count(*) FILTER (WHERE cf.overdue_clocks > 0) AS overdue,
+		count(*) FILTER (WHERE c.id IN (SELECT k.case_id FROM case_clocks k WHERE k.unit_id = ? AND k.status IN ('running', 'due_soon')
+			AND k.latest_due < ?)) AS due_week
+		FROM cases c JOIN case_facts cf ON cf.case_id = c.id JOIN case_assignments a ON a.case_id = c.id AND a.ended_at IS NULL
+		JOIN users u ON u.id = a.user_id
+		WHERE `+where+` AND c.unit_id = ? AND `+predOpen+` GROUP BY a.user_id, u.full_name, u.unit_id ORDER BY open_cases DESC, u.full_name, a.user_id`,
+		append(append([]any{f.UnitID, f.DueBefore}, args...), f.UnitID, finalStages)...).Scan(&loads).Error; err != nil {
 		return out, translate(err, "phân công")
 	}
 	for _, l := range loads {
@@ -250,4 +206,171 @@ func (s *Store) Caseload(ctx context.Context, scope domain.Scope, f domain.Casel
 		}
 	}
 	return out, nil
+}
+
+// caseloadLive counts a caseload case by case, for scopes the rollups cannot serve.
+func (s *Store) caseloadLive(ctx context.Context, base string, baseArgs []any, f domain.CaseloadFilter, get func(int64) *domain.CaseloadFigures) error {
+	db := s.conn(ctx)
+	with := func(extra ...any) []any { return append(append([]any{}, baseArgs...), extra...) }
+	var stages []struct {
+		UnitID   int64  `gorm:"column:unit_id"`
+		Stage    string `gorm:"column:stage"`
+		N        int64  `gorm:"column:n"`
+		Received int64  `gorm:"column:received"`
+	}
+	if err := db.Raw(`SELECT c.unit_id, c.stage, count(*) AS n, count(*) FILTER (WHERE c.received_at >= ? AND c.received_at < ?) AS received
+		FROM cases c WHERE `+base+` GROUP BY c.unit_id, c.stage`, append([]any{f.From, f.To}, baseArgs...)...).Scan(&stages).Error; err != nil {
+		return translate(err, "hồ sơ")
+	}
+	for _, r := range stages {
+		g, st := get(r.UnitID), domain.Stage(r.Stage)
+		g.ByStage[st] += r.N
+		g.Received += r.Received
+		if !st.Final() {
+			g.Open += r.N
+		}
+		for _, x := range domain.SuspendedStages {
+			if x == st {
+				g.Suspended += r.N
+			}
+		}
+	}
+
+	type pair struct {
+		UnitID int64 `gorm:"column:unit_id"`
+		A      int64 `gorm:"column:a"`
+		B      int64 `gorm:"column:b"`
+	}
+	counts := func(sql string, args []any, set func(g *domain.CaseloadFigures, a, b int64)) error {
+		var rows []pair
+		if err := db.Raw(sql, args...).Scan(&rows).Error; err != nil {
+			return translate(err, "hồ sơ")
+		}
+		for _, r := range rows {
+			set(get(r.UnitID), r.A, r.B)
+		}
+		return nil
+	}
+	if err := counts(`SELECT c.unit_id, count(*) AS a, 0 AS b FROM cases c WHERE `+base+` AND `+predClosed+` GROUP BY c.unit_id`,
+		with(sqlDate(f.From), sqlDate(f.To)), func(g *domain.CaseloadFigures, a, _ int64) { g.Closed = a }); err != nil {
+		return err
+	}
+	if err := counts(`SELECT c.unit_id, count(*) FILTER (WHERE k.status = 'missed') AS a, count(*) FILTER (WHERE k.status = 'due_soon') AS b
+		FROM cases c JOIN case_clocks k ON k.case_id = c.id WHERE `+base+` AND k.status IN ('due_soon', 'missed') GROUP BY c.unit_id`, with(),
+		func(g *domain.CaseloadFigures, a, b int64) { g.OverdueClocks, g.DueSoonClocks = a, b }); err != nil {
+		return err
+	}
+	if err := counts(`SELECT c.unit_id, count(*) FILTER (WHERE `+predOverdue+`) AS a, count(*) FILTER (WHERE `+predDueSoon+`) AS b
+		FROM cases c WHERE `+base+` AND EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND k.status IN ('due_soon', 'missed'))
+		GROUP BY c.unit_id`, with(), func(g *domain.CaseloadFigures, a, b int64) { g.OverdueCases, g.DueSoonCases = a, b }); err != nil {
+		return err
+	}
+	if err := counts(`SELECT c.unit_id, count(*) AS a, count(DISTINCT c.id) AS b
+		FROM cases c JOIN measures m ON m.case_id = c.id WHERE `+base+` AND `+measureHeld+` GROUP BY c.unit_id`, with(),
+		func(g *domain.CaseloadFigures, a, b int64) { g.InDetention, g.InDetentionCases = a, b }); err != nil {
+		return err
+	}
+	if err := counts(`SELECT c.unit_id, count(*) AS a, count(DISTINCT c.id) AS b
+		FROM cases c JOIN violations v ON v.case_id = c.id WHERE `+base+` AND `+violationOpen+` GROUP BY c.unit_id`, with(),
+		func(g *domain.CaseloadFigures, a, b int64) { g.OpenViolations, g.OpenViolationCases = a, b }); err != nil {
+		return err
+	}
+	return nil
+}
+
+// caseloadFromRollups sums the rollups of the units both in the caseload and in the scope's
+// any-units (secret rows only where the scope reads secret cases), then adds, from the case facts,
+// the secret cases of the other units the user is on the team of.
+func (s *Store) caseloadFromRollups(ctx context.Context, userID string, p scopeParts, unitIDs []int64, f domain.CaseloadFilter,
+	get func(int64) *domain.CaseloadFigures) error {
+	db := s.conn(ctx)
+	inScope := map[int64]bool{}
+	for _, id := range p.any {
+		inScope[id] = true
+	}
+	var reach []int64
+	for _, id := range unitIDs {
+		if inScope[id] {
+			reach = append(reach, id)
+		}
+	}
+	if len(reach) == 0 {
+		return nil
+	}
+	type stageRow struct {
+		UnitID         int64  `gorm:"column:unit_id"`
+		Stage          string `gorm:"column:stage"`
+		N              int64  `gorm:"column:n"`
+		OverdueCases   int64  `gorm:"column:overdue_cases"`
+		OverdueClocks  int64  `gorm:"column:overdue_clocks"`
+		DueSoonCases   int64  `gorm:"column:due_soon_cases"`
+		DueSoonClocks  int64  `gorm:"column:due_soon_clocks"`
+		Held           int64  `gorm:"column:held"`
+		HeldCases      int64  `gorm:"column:held_cases"`
+		OpenViolations int64  `gorm:"column:open_violations"`
+		ViolationCases int64  `gorm:"column:violation_cases"`
+	}
+	type dayRow struct {
+		UnitID   int64 `gorm:"column:unit_id"`
+		Received int64 `gorm:"column:received"`
+		Closed   int64 `gorm:"column:closed"`
+	}
+	const stageSums = `sum(n) AS n, sum(overdue_cases) AS overdue_cases, sum(overdue_clocks) AS overdue_clocks, sum(due_soon_cases) AS due_soon_cases,
+		sum(due_soon_clocks) AS due_soon_clocks, sum(held) AS held, sum(held_cases) AS held_cases, sum(open_violations) AS open_violations,
+		sum(violation_cases) AS violation_cases`
+	const factSums = `count(*) AS n, count(*) FILTER (WHERE overdue_clocks > 0) AS overdue_cases, sum(overdue_clocks) AS overdue_clocks,
+		count(*) FILTER (WHERE due_soon_clocks > 0) AS due_soon_cases, sum(due_soon_clocks) AS due_soon_clocks, sum(held) AS held,
+		count(*) FILTER (WHERE held > 0) AS held_cases, sum(open_violations) AS open_violations, count(*) FILTER (WHERE open_violations > 0) AS violation_cases`
+	// The secret cases of units whose secret cases the scope does not read, the user on their team.
+	const teamSecret = `FROM case_facts cf WHERE cf.unit_id = ANY(?) AND cf.secret AND NOT cf.unit_id = ANY(?)
+		AND EXISTS (SELECT 1 FROM case_assignments ca WHERE ca.case_id = cf.case_id AND ca.user_id = ? AND ca.ended_at IS NULL)`
+	var stages []stageRow
+	if err := db.Raw(`SELECT unit_id, stage, `+stageSums+` FROM caseload_stage_counts WHERE unit_id = ANY(?) AND (NOT secret OR unit_id = ANY(?))
+		GROUP BY unit_id, stage`, int64Array(reach), int64Array(p.secret)).Scan(&stages).Error; err != nil {
+		return translate(err, "tình hình thụ lý")
+	}
+	var team []stageRow
+	if err := db.Raw(`SELECT unit_id, stage, `+factSums+` `+teamSecret+` GROUP BY unit_id, stage`, int64Array(reach), int64Array(p.secret), userID).
+		Scan(&team).Error; err != nil {
+		return translate(err, "tình hình thụ lý")
+	}
+	for _, r := range append(stages, team...) {
+		g, st := get(r.UnitID), domain.Stage(r.Stage)
+		g.ByStage[st] += r.N
+		if !st.Final() {
+			g.Open += r.N
+		}
+		for _, x := range domain.SuspendedStages {
+			if x == st {
+				g.Suspended += r.N
+			}
+		}
+		g.OverdueCases += r.OverdueCases
+		g.OverdueClocks += r.OverdueClocks
+		g.DueSoonCases += r.DueSoonCases
+		g.DueSoonClocks += r.DueSoonClocks
+		g.InDetention += r.Held
+		g.InDetentionCases += r.HeldCases
+		g.OpenViolations += r.OpenViolations
+		g.OpenViolationCases += r.ViolationCases
+	}
+	from, to := sqlDate(f.From), sqlDate(f.To)
+	var days []dayRow
+	if err := db.Raw(`SELECT unit_id, sum(received) AS received, sum(closed) AS closed FROM caseload_day_counts
+		WHERE unit_id = ANY(?) AND (NOT secret OR unit_id = ANY(?)) AND day >= ?::date AND day < ?::date GROUP BY unit_id`,
+		int64Array(reach), int64Array(p.secret), from, to).Scan(&days).Error; err != nil {
+		return translate(err, "tình hình thụ lý")
+	}
+	var teamDays []dayRow
+	if err := db.Raw(`SELECT unit_id, count(*) FILTER (WHERE received_day >= ?::date AND received_day < ?::date) AS received,
+		count(*) FILTER (WHERE closed_on >= ?::date AND closed_on < ?::date) AS closed `+teamSecret+` GROUP BY unit_id`,
+		from, to, from, to, int64Array(reach), int64Array(p.secret), userID).Scan(&teamDays).Error; err != nil {
+		return translate(err, "tình hình thụ lý")
+	}
+	for _, r := range append(days, teamDays...) {
+		g := get(r.UnitID)
+		g.Received += r.Received
+		g.Closed += r.Closed
+	}
+	return nil
 }

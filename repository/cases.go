@@ -316,9 +316,17 @@ var (
 	clockCols = scopeCols{id: "k.case_id", unit: "k.unit_id", secret: "k.secret"}
 )
 
-func (s *Store) scopeSQL(ctx context.Context, scope domain.Scope, col scopeCols) (string, []any, error) {
+// scopeParts are a scope's units: where every case may be read (any), where only the cases one is
+// on the team of (assigned), where secret cases may be read too (secret), and the cases that left
+// the any-units by transfer and stay readable (moved; read scopes only).
+type scopeParts struct {
+	any, assigned, secret []int64
+	moved                 []string
+}
+
+func (s *Store) scopePartsOf(ctx context.Context, scope domain.Scope) (scopeParts, error) {
 	var anyEntries, assignedEntries []domain.ScopeEntry
-	var secretUnits []int64
+	var p scopeParts
 	for _, e := range scope.Entries {
 		if e.Cond == domain.CondAssigned {
 			assignedEntries = append(assignedEntries, e)
@@ -326,42 +334,48 @@ func (s *Store) scopeSQL(ctx context.Context, scope domain.Scope, col scopeCols)
 		}
 		anyEntries = append(anyEntries, e)
 		if e.SecretUnit {
-			secretUnits = append(secretUnits, e.UnitID)
+			p.secret = append(p.secret, e.UnitID)
 		}
 	}
-	a, err := s.scopeUnitIDs(ctx, anyEntries)
-	if err != nil {
-		return "", nil, err
+	var err error
+	if p.any, err = s.scopeUnitIDs(ctx, anyEntries); err != nil {
+		return p, err
 	}
-	b, err := s.scopeUnitIDs(ctx, assignedEntries)
+	if p.assigned, err = s.scopeUnitIDs(ctx, assignedEntries); err != nil {
+		return p, err
+	}
+	if len(p.any) > 0 && scope.Action == domain.ActCaseRead {
+		// Units that handled a case before its transfer keep reading it (not secret ones). Transfers
+		// out of the scope are rare, so their ids are fetched first and the clause is added only when
+		// there are any: an OR over a correlated subquery would cost every list a scan of the whole
+		// scope (measured: 3.3 → 13 ms per page at 20,000 cases).
+		if err := s.conn(ctx).Raw(`SELECT DISTINCT h.case_id::text FROM case_unit_history h JOIN cases mc ON mc.id = h.case_id
+			WHERE h.unit_id = ANY(?) AND NOT mc.unit_id = ANY(?) AND NOT mc.secret`, int64Array(p.any), int64Array(p.any)).Scan(&p.moved).Error; err != nil {
+			return p, translate(err, "lịch sử đơn vị thụ lý")
+		}
+	}
+	return p, nil
+}
+
+func (s *Store) scopeSQL(ctx context.Context, scope domain.Scope, col scopeCols) (string, []any, error) {
+	p, err := s.scopePartsOf(ctx, scope)
 	if err != nil {
 		return "", nil, err
 	}
 	onTeam := "EXISTS (SELECT 1 FROM case_assignments ca WHERE ca.case_id = " + col.id + " AND ca.user_id = ? AND ca.ended_at IS NULL)"
 	var parts []string
 	var args []any
-	if len(a) > 0 {
+	if len(p.any) > 0 {
 		parts = append(parts, "("+col.unit+" = ANY(?) AND (NOT "+col.secret+" OR "+col.unit+" = ANY(?) OR "+onTeam+"))")
-		args = append(args, int64Array(a), int64Array(secretUnits), scope.UserID)
+		args = append(args, int64Array(p.any), int64Array(p.secret), scope.UserID)
 	}
-	if len(b) > 0 {
+	if len(p.assigned) > 0 {
 		parts = append(parts, "("+col.unit+" = ANY(?) AND "+onTeam+")")
-		args = append(args, int64Array(b), scope.UserID)
+		args = append(args, int64Array(p.assigned), scope.UserID)
 	}
-	if len(a) > 0 && scope.Action == domain.ActCaseRead {
-		// Units that handled a case before its transfer keep reading it (not secret ones). Transfers
-		// out of the scope are rare, so their ids are fetched first and the clause is added only when
-		// there are any: an OR over a correlated subquery would cost every list a scan of the whole
-		// scope (measured: 3.3 → 13 ms per page at 20,000 cases).
-		var moved []string
-		if err := s.conn(ctx).Raw(`SELECT DISTINCT h.case_id::text FROM case_unit_history h JOIN cases mc ON mc.id = h.case_id
-			WHERE h.unit_id = ANY(?) AND NOT mc.unit_id = ANY(?) AND NOT mc.secret`, int64Array(a), int64Array(a)).Scan(&moved).Error; err != nil {
-			return "", nil, translate(err, "lịch sử đơn vị thụ lý")
-		}
-		if len(moved) > 0 {
-			parts = append(parts, "(NOT "+col.secret+" AND "+col.id+" = ANY(?::uuid[]))")
-			args = append(args, uuidArray(moved))
-		}
+	if len(p.moved) > 0 {
+		parts = append(parts, "(NOT "+col.secret+" AND "+col.id+" = ANY(?::uuid[]))")
+		args = append(args, uuidArray(p.moved))
 	}
 	if len(parts) == 0 {
 		return "FALSE", nil, nil

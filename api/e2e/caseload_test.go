@@ -1,11 +1,14 @@
 package e2e_test
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"testing"
 	"time"
 
+	"kiemsat/domain"
+	"kiemsat/service"
 	"kiemsat/service/seed"
 )
 
@@ -158,8 +161,9 @@ func TestCaseloadSumsScopeAndDrillDowns(t *testing.T) {
 			t.Errorf("%s: caseload says %d, %s lists %d", name, n, link, got)
 		}
 	}
+	// The prosecutors are those of the unit asked for: KV01's, as its province's chief sees them.
 	var open int64
-	for _, p := range tree.Prosecutors {
+	for _, p := range e.caseload(t, hn, e.units[seed.RegionalCode("HNI", 1)].ID, false).Prosecutors {
 		if got := e.listTotal(t, hn, p.Cases); got != p.OpenCases {
 			t.Errorf("prosecutor %s: %d open cases, the list says %d", p.UserID, p.OpenCases, got)
 		}
@@ -247,4 +251,86 @@ func TestCaseloadCountsByHand(t *testing.T) {
 	if got := e.listTotal(t, tm.chief, last.Cases["received"]); got != 0 {
 		t.Errorf("the received list of five years ago has %d cases", got)
 	}
+}
+
+// The rollups kept by triggers and a count case by case agree for every reader, after a story
+// that moves every figure and the monitor moving clocks.
+func TestCaseloadRollupsAgreeWithCases(t *testing.T) {
+	e := newEnv(t)
+	tm := loginKV1(e)
+	s := newStory(t, e, tm, nil)
+	s.investigate(tm)
+	acc := s.addAccused(tm, "Trần Văn Bình", "001095012345")
+	now := e.clock.Now()
+	s.ok(v1+"/accused/"+acc+"/measures", tm.chief, s.vks("order_detention", "number", "41/LTG-VKS",
+		"measure", map[string]any{"stage": "investigation", "start_at": now.Add(-time.Hour).Format(time.RFC3339),
+			"ordered_end": now.AddDate(0, 0, 45).In(ict).Format(time.DateOnly)}))
+	closed := newStory(t, e, tm, nil)
+	closed.decide(tm.ksv, closed.cqdt("decline_institution", "number", "16/QĐ-CSĐT"))
+	secret := e.validCase(e.units[seed.RegionalCode("HNI", 1)].ID)
+	secret["secret"] = true
+	if r := e.send(req{Method: "POST", Path: v1 + "/cases", Token: tm.clerk, Body: secret}); r.Status != http.StatusCreated {
+		t.Fatalf("secret: %d %s", r.Status, r.Body)
+	}
+	e.clock.Advance(30 * 24 * time.Hour)
+	if _, err := e.svc.Monitor.Sweep(context.Background(), e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	year := e.clock.Now().In(ict).Year()
+	from, to := time.Date(year-1, 1, 1, 0, 0, 0, 0, ict), time.Date(year+1, 1, 1, 0, 0, 0, 0, ict)
+	for _, who := range []string{"tc.vientruong", "hn.vientruong", "hnkv1.vientruong", "hnkv1.ksv1", "hnkv1.thuky", "hn.thanhtra"} {
+		p := e.principal(t, who)
+		scope := e.svc.Authz.Scope(p, "case.read")
+		for _, unit := range []int64{e.units[seed.SupremeCode].ID, e.units[seed.ProvinceCode("HNI")].ID, e.units[seed.RegionalCode("HNI", 1)].ID} {
+			f := domain.CaseloadFilter{UnitID: unit, IncludeSubunits: true, From: from, To: to, Now: e.clock.Now(), DueBefore: e.clock.Now().AddDate(0, 0, 7)}
+			fast, err := e.store.Caseload(ctx, scope, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.CaseByCase = true
+			slow, err := e.store.Caseload(ctx, scope, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, b := toView(fast.Totals), toView(slow.Totals)
+			if !sameFigures(a, b) {
+				t.Errorf("%s at unit %d: rollups %+v\n case by case %+v", who, unit, a, b)
+			}
+			if b.Open == 0 && who != "hnkv1.thuky" && unit != e.units[seed.SupremeCode].ID {
+				t.Errorf("%s at unit %d: nothing open, the comparison proves nothing", who, unit)
+			}
+		}
+	}
+}
+
+func toView(f domain.CaseloadFigures) figuresView {
+	by := map[string]int64{}
+	for s, n := range f.ByStage {
+		if n != 0 {
+			by[string(s)] = n
+		}
+	}
+	return figuresView{ByStage: by, Open: f.Open, Suspended: f.Suspended, Received: f.Received, Closed: f.Closed, OverdueClocks: f.OverdueClocks,
+		OverdueCases: f.OverdueCases, DueSoonClocks: f.DueSoonClocks, DueSoonCases: f.DueSoonCases, InDetention: f.InDetention,
+		InDetentionCases: f.InDetentionCases, OpenViolations: f.OpenViolations, OpenViolationCases: f.OpenViolationCases}
+}
+
+// principal builds the principal of a user as the API does for a request.
+func (e *env) principal(t *testing.T, username string) *service.Principal {
+	t.Helper()
+	ctx := context.Background()
+	cred, err := e.store.GetCredentials(ctx, username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grants, err := e.store.GrantsOf(ctx, cred.User.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit, err := e.store.GetUnit(ctx, cred.User.UnitID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &service.Principal{User: cred.User, Unit: unit, Grants: grants}
 }
