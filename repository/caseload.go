@@ -29,7 +29,7 @@ const (
 	predSuspended = "c.stage = ANY(?::text[])"
 	// predClosed: at a final stage since a day of the period (the latest decision that took it
 	// there), as the case's facts keep it (migration 00015).
-	predClosed = `EXISTS (SELECT 1 FROM case_facts cf WHERE cf.case_id = c.id AND cf.closed_on >= ?::date AND cf.closed_on < ?::date)`
+	predClosed    = `EXISTS (SELECT 1 FROM case_facts cf WHERE cf.case_id = c.id AND cf.closed_on >= ?::date AND cf.closed_on < ?::date)`
 	predOverdue   = "EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND k.status = 'missed')"
 	predDueSoon   = "EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND k.status = 'due_soon')"
 	predDueBefore = "EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND k.status IN ('running', 'due_soon') AND k.latest_due < ?)"
