@@ -136,7 +136,8 @@ func (s *Store) Caseload(ctx context.Context, scope domain.Scope, f domain.Casel
 	if err != nil {
 		return out, err
 	}
-	if len(parts.assigned) == 0 && len(parts.moved) == 0 && !f.CaseByCase {
+	fast := len(parts.assigned) == 0 && len(parts.moved) == 0 && !f.CaseByCase
+	if fast {
 		err = s.caseloadFromRollups(ctx, scope.UserID, parts, ids, f, get)
 	} else {
 		err = s.caseloadLive(ctx, base, baseArgs, f, get)
@@ -167,15 +168,25 @@ func (s *Store) Caseload(ctx context.Context, scope domain.Scope, f domain.Casel
 		DueThisWeek int64  `gorm:"column:due_week"`
 	}
 	// The prosecutors of the caseload's own unit: a superior reads those of a unit below by asking
-	// for that unit. Overdue from the case's facts; due this week from the unit's open clocks.
-	if err := db.Raw(`SELECT a.user_id::text AS user_id, u.full_name, u.unit_id, count(*) AS open_cases,
+	// for that unit. Overdue from the case's facts; due this week from the unit's open clocks. For
+	// the scopes the rollups serve, the cases are read from their facts alone.
+	prosecutors := `SELECT a.user_id::text AS user_id, u.full_name, u.unit_id, count(*) AS open_cases,
 		count(*) FILTER (WHERE a.role = 'lead') AS lead_cases, count(*) FILTER (WHERE cf.overdue_clocks > 0) AS overdue,
-		count(*) FILTER (WHERE c.id IN (SELECT k.case_id FROM case_clocks k WHERE k.unit_id = ? AND k.status IN ('running', 'due_soon')
+		count(*) FILTER (WHERE cf.case_id IN (SELECT k.case_id FROM case_clocks k WHERE k.unit_id = ? AND k.status IN ('running', 'due_soon')
 			AND k.latest_due < ?)) AS due_week
-		FROM cases c JOIN case_facts cf ON cf.case_id = c.id JOIN case_assignments a ON a.case_id = c.id AND a.ended_at IS NULL
-		JOIN users u ON u.id = a.user_id
-		WHERE `+where+` AND c.unit_id = ? AND `+predOpen+` GROUP BY a.user_id, u.full_name, u.unit_id ORDER BY open_cases DESC, u.full_name, a.user_id`,
-		append(append([]any{f.UnitID, f.DueBefore}, args...), f.UnitID, finalStages)...).Scan(&loads).Error; err != nil {
+		FROM case_facts cf JOIN case_assignments a ON a.case_id = cf.case_id AND a.ended_at IS NULL JOIN users u ON u.id = a.user_id `
+	const byLoad = ` GROUP BY a.user_id, u.full_name, u.unit_id ORDER BY open_cases DESC, u.full_name, a.user_id`
+	var q string
+	var qargs []any
+	if fast {
+		q = prosecutors + `WHERE cf.unit_id = ? AND NOT cf.stage = ANY(?::text[]) AND cf.unit_id = ANY(?) AND (NOT cf.secret OR cf.unit_id = ANY(?)
+			OR EXISTS (SELECT 1 FROM case_assignments ca WHERE ca.case_id = cf.case_id AND ca.user_id = ? AND ca.ended_at IS NULL))` + byLoad
+		qargs = []any{f.UnitID, f.DueBefore, f.UnitID, finalStages, int64Array(parts.any), int64Array(parts.secret), scope.UserID}
+	} else {
+		q = prosecutors + `JOIN cases c ON c.id = cf.case_id WHERE ` + where + ` AND c.unit_id = ? AND ` + predOpen + byLoad
+		qargs = append(append([]any{f.UnitID, f.DueBefore}, args...), f.UnitID, finalStages)
+	}
+	if err := db.Raw(q, qargs...).Scan(&loads).Error; err != nil {
 		return out, translate(err, "phân công")
 	}
 	for _, l := range loads {

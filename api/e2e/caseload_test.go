@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -280,6 +281,7 @@ func TestCaseloadRollupsAgreeWithCases(t *testing.T) {
 	year := e.clock.Now().In(ict).Year()
 	from, to := time.Date(year-1, 1, 1, 0, 0, 0, 0, ict), time.Date(year+1, 1, 1, 0, 0, 0, 0, ict)
 	for _, who := range []string{"tc.vientruong", "hn.vientruong", "hnkv1.vientruong", "hnkv1.ksv1", "hnkv1.thuky", "hn.thanhtra"} {
+		prosecutorsSeen := false
 		p := e.principal(t, who)
 		scope := e.svc.Authz.Scope(p, "case.read")
 		for _, unit := range []int64{e.units[seed.SupremeCode].ID, e.units[seed.ProvinceCode("HNI")].ID, e.units[seed.RegionalCode("HNI", 1)].ID} {
@@ -297,9 +299,16 @@ func TestCaseloadRollupsAgreeWithCases(t *testing.T) {
 			if !sameFigures(a, b) {
 				t.Errorf("%s at unit %d: rollups %+v\n case by case %+v", who, unit, a, b)
 			}
+			if !reflect.DeepEqual(fast.Prosecutors, slow.Prosecutors) {
+				t.Errorf("%s at unit %d: prosecutors from facts %+v\n case by case %+v", who, unit, fast.Prosecutors, slow.Prosecutors)
+			}
+			prosecutorsSeen = prosecutorsSeen || len(slow.Prosecutors) > 0
 			if b.Open == 0 && who != "hnkv1.thuky" && unit != e.units[seed.SupremeCode].ID {
 				t.Errorf("%s at unit %d: nothing open, the comparison proves nothing", who, unit)
 			}
+		}
+		if !prosecutorsSeen && who != "hnkv1.thuky" {
+			t.Errorf("%s: no prosecutor load anywhere, the comparison proves nothing", who)
 		}
 	}
 }

@@ -45,19 +45,28 @@ CREATE TABLE caseload_day_counts (
     PRIMARY KEY (unit_id, secret, day)
 );
 
+-- The facts read a case's measures by case (until now only by accused).
+CREATE INDEX measures_case_idx ON measures (case_id) WHERE status = 'active';
+
+-- What the facts of every case are, computed from the tables they come from; filtered by case id,
+-- the subqueries run for the chosen cases only.
+CREATE VIEW case_facts_source AS
+SELECT c.id AS case_id, c.unit_id, c.secret, c.stage, (c.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS received_day,
+    CASE WHEN c.stage IN ('closed', 'terminated', 'not_instituted', 'joined') THEN
+        (SELECT max(d.effective_on) FROM case_decisions d WHERE d.case_id = c.id AND d.to_stage = c.stage) END AS closed_on,
+    (SELECT count(*) FROM case_clocks k WHERE k.case_id = c.id AND k.status = 'missed')::integer AS overdue_clocks,
+    (SELECT count(*) FROM case_clocks k WHERE k.case_id = c.id AND k.status = 'due_soon')::integer AS due_soon_clocks,
+    (SELECT count(*) FROM measures m WHERE m.case_id = c.id AND m.status = 'active' AND m.kind IN ('custody', 'detention'))::integer AS held,
+    (SELECT count(*) FROM violations v WHERE v.case_id = c.id AND v.withdrawn_at IS NULL AND v.met_at IS NULL)::integer AS open_violations
+FROM cases c;
+
 -- +goose StatementBegin
--- refresh_case_facts recomputes the facts of some cases from the tables they come from.
+-- refresh_case_facts recomputes the facts of some cases (a statement's worth) from their source.
 CREATE FUNCTION refresh_case_facts(ids uuid[]) RETURNS void LANGUAGE sql AS $$
     DELETE FROM case_facts f WHERE f.case_id = ANY(ids) AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = f.case_id);
     INSERT INTO case_facts (case_id, unit_id, secret, stage, received_day, closed_on, overdue_clocks, due_soon_clocks, held, open_violations)
-    SELECT c.id, c.unit_id, c.secret, c.stage, (c.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
-        CASE WHEN c.stage IN ('closed', 'terminated', 'not_instituted', 'joined') THEN
-            (SELECT max(d.effective_on) FROM case_decisions d WHERE d.case_id = c.id AND d.to_stage = c.stage) END,
-        (SELECT count(*) FROM case_clocks k WHERE k.case_id = c.id AND k.status = 'missed'),
-        (SELECT count(*) FROM case_clocks k WHERE k.case_id = c.id AND k.status = 'due_soon'),
-        (SELECT count(*) FROM measures m WHERE m.case_id = c.id AND m.status = 'active' AND m.kind IN ('custody', 'detention')),
-        (SELECT count(*) FROM violations v WHERE v.case_id = c.id AND v.withdrawn_at IS NULL AND v.met_at IS NULL)
-    FROM cases c WHERE c.id = ANY(ids)
+    SELECT case_id, unit_id, secret, stage, received_day, closed_on, overdue_clocks, due_soon_clocks, held, open_violations
+    FROM case_facts_source WHERE case_id = ANY(ids)
     ON CONFLICT (case_id) DO UPDATE SET unit_id = EXCLUDED.unit_id, secret = EXCLUDED.secret, stage = EXCLUDED.stage,
         received_day = EXCLUDED.received_day, closed_on = EXCLUDED.closed_on, overdue_clocks = EXCLUDED.overdue_clocks,
         due_soon_clocks = EXCLUDED.due_soon_clocks, held = EXCLUDED.held, open_violations = EXCLUDED.open_violations
@@ -133,7 +142,7 @@ CREATE TRIGGER case_facts_upd AFTER UPDATE ON case_facts REFERENCING OLD TABLE A
 
 -- Backfill, before the source triggers exist: the facts of every case, and through the facts'
 -- triggers their rollups.
-SELECT refresh_case_facts(ARRAY(SELECT id FROM cases));
+INSERT INTO case_facts SELECT * FROM case_facts_source;
 
 CREATE TRIGGER cases_facts_ins AFTER INSERT ON cases REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION case_facts_from_cases();
 CREATE TRIGGER cases_facts_upd AFTER UPDATE ON cases REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION case_facts_from_cases();
@@ -168,3 +177,5 @@ DROP FUNCTION case_facts_from_cases();
 DROP FUNCTION case_facts_from_old();
 DROP FUNCTION case_facts_from_new();
 DROP FUNCTION refresh_case_facts(uuid[]);
+DROP VIEW case_facts_source;
+DROP INDEX measures_case_idx;
