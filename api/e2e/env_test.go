@@ -94,6 +94,9 @@ type env struct {
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
+	// Every environment has its own database, server and clock, so the tests that build one run
+	// side by side (up to -parallel, GOMAXPROCS by default).
+	t.Parallel()
 	o := envOptions{auth: service.DefaultAuthConfig, maxBody: 4 << 10}
 	for _, f := range opts {
 		f(&o)
