@@ -128,10 +128,7 @@ func TestCaseloadSumsScopeAndDrillDowns(t *testing.T) {
 	s := newStory(t, e, tm, nil)
 	s.investigate(tm)
 	accused := s.addAccused(tm, "Trần Văn Bình", "001095012345")
-	now := e.clock.Now()
-	s.ok(v1+"/accused/"+accused+"/measures", tm.chief, s.vks("order_detention", "number", "41/LTG-VKS",
-		"measure", map[string]any{"stage": "investigation", "start_at": now.Add(-time.Hour).Format(time.RFC3339),
-			"ordered_end": now.AddDate(0, 0, 45).In(ict).Format(time.DateOnly)}))
+	s.detain(tm, accused, "41/LTG-VKS", 45)
 	closed := newStory(t, e, tm, nil)
 	closed.decide(tm.ksv, closed.cqdt("decline_institution", "number", "16/QĐ-CSĐT"))
 	newStory(t, e, tm, nil)
@@ -219,10 +216,7 @@ func TestCaseloadCountsByHand(t *testing.T) {
 	c := newStory(t, e, tm, nil) // a third, instituted, with one accused detained
 	c.investigate(tm)
 	acc := c.addAccused(tm, "Lê Văn Ba", "001095099999")
-	now := e.clock.Now()
-	c.ok(v1+"/accused/"+acc+"/measures", tm.chief, c.vks("order_detention", "number", "42/LTG-VKS",
-		"measure", map[string]any{"stage": "investigation", "start_at": now.Add(-time.Hour).Format(time.RFC3339),
-			"ordered_end": now.AddDate(0, 0, 30).In(ict).Format(time.DateOnly)}))
+	c.detain(tm, acc, "42/LTG-VKS", 30)
 	_ = a
 
 	after := e.caseload(t, tm.chief, kv1, false).Totals
@@ -242,7 +236,7 @@ func TestCaseloadCountsByHand(t *testing.T) {
 		}
 	}
 	// Five years ago nothing was received or closed; what is open now is open whatever the period.
-	r := e.get(v1+"/caseload?unit_id="+strconv.FormatInt(kv1, 10)+"&include_subunits=false&period="+strconv.Itoa(now.In(ict).Year()-5), tm.chief)
+	r := e.get(v1+"/caseload?unit_id="+strconv.FormatInt(kv1, 10)+"&include_subunits=false&period="+strconv.Itoa(e.clock.Now().In(ict).Year()-5), tm.chief)
 	var last caseloadView
 	r.decode(t, &last)
 	if r.Status != http.StatusOK || last.Totals.Received != 0 || last.Totals.Closed != 0 || last.Totals.Open != after.Open ||
@@ -262,10 +256,7 @@ func TestCaseloadRollupsAgreeWithCases(t *testing.T) {
 	s := newStory(t, e, tm, nil)
 	s.investigate(tm)
 	acc := s.addAccused(tm, "Trần Văn Bình", "001095012345")
-	now := e.clock.Now()
-	s.ok(v1+"/accused/"+acc+"/measures", tm.chief, s.vks("order_detention", "number", "41/LTG-VKS",
-		"measure", map[string]any{"stage": "investigation", "start_at": now.Add(-time.Hour).Format(time.RFC3339),
-			"ordered_end": now.AddDate(0, 0, 45).In(ict).Format(time.DateOnly)}))
+	s.detain(tm, acc, "41/LTG-VKS", 45)
 	closed := newStory(t, e, tm, nil)
 	closed.decide(tm.ksv, closed.cqdt("decline_institution", "number", "16/QĐ-CSĐT"))
 	secret := e.validCase(e.units[seed.RegionalCode("HNI", 1)].ID)
@@ -342,4 +333,14 @@ func (e *env) principal(t *testing.T, username string) *service.Principal {
 		t.Fatal(err)
 	}
 	return &service.Principal{User: cred.User, Unit: unit, Grants: grants}
+}
+
+// detain has the chief of VKS-HNI-KV01 order an accused detained by the procuracy from an hour
+// ago for the given number of days (effective at once).
+func (s *story) detain(tm kv1Team, accusedID, number string, days int) {
+	s.t.Helper()
+	now := s.e.clock.Now()
+	s.ok(v1+"/accused/"+accusedID+"/measures", tm.chief, s.vks("order_detention", "number", number,
+		"measure", map[string]any{"stage": "investigation", "start_at": now.Add(-time.Hour).Format(time.RFC3339),
+			"ordered_end": now.AddDate(0, 0, days).In(ict).Format(time.DateOnly)}))
 }

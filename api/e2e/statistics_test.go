@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -62,10 +61,7 @@ func TestStatisticsCountedByHand(t *testing.T) {
 	c := newStory(t, e, tm, nil)
 	c.investigate(tm) // resolved: instituted, and taken in charge by the procuracy
 	acc := c.addAccused(tm, "Lê Văn Ba", "001095099999")
-	now := e.clock.Now()
-	c.ok(v1+"/accused/"+acc+"/measures", tm.chief, c.vks("order_detention", "number", "42/LTG-VKS",
-		"measure", map[string]any{"stage": "investigation", "start_at": now.Add(-time.Hour).Format(time.RFC3339),
-			"ordered_end": now.AddDate(0, 0, 30).In(ict).Format(time.DateOnly)}))
+	c.detain(tm, acc, "42/LTG-VKS", 30)
 
 	after := e.statistics(t, tm.chief, query).Totals
 	want := map[string]int64{"reports_received": 3, "reports_resolved": 2, "cases_instituted": 1, "accused_instituted": 1, "accused_in_detention": 1}
