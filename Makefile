@@ -35,6 +35,11 @@ test: build $(MINIO_BIN)
 #   DATABASE_URL=postgres://... KIEMSAT_JWT_KEY_FILE=... KIEMSAT_MANIFEST_KEY_FILE=... $(BIN) serve &   # or: make run
 #   $(BIN) load --url http://127.0.0.1:8080 --user hn.vientruong --password ... \
 #       --concurrency 32 --requests 5000 --duration 2m --path '/api/v1/cases?limit=50'
+# The supervision benchmarks (caseload, statistics, trend) read-only on such a database, beside one
+# count(*) of every case through pgx:
+#   BENCH_DATABASE_URL=postgres://.../kiemsat_1m go test -run '^$$' -bench 'Caseload|Statistics|Trend|CountCases' ./api/bench/
+# p99 under 32 concurrent clients with wrk (apt-get install wrk), a token from POST /api/v1/auth/login:
+#   wrk -t2 -c32 -d30s --latency -H "Authorization: Bearer $$TOKEN" 'http://127.0.0.1:8080/api/v1/cases?limit=50'
 # The deadline monitor at scale, beside a plain count over the same rows, without keeping anything:
 #   DATABASE_URL=postgres://... $(BIN) gen --cases 1000000 --seed 1
 #   DATABASE_URL=postgres://... $(BIN) monitor --at +24h --dry-run --baseline

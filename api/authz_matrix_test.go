@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"kiemsat/api"
 	"kiemsat/domain"
 	"kiemsat/service/seed"
@@ -157,6 +159,11 @@ type matrixFixture struct {
 	// assignment that should be refused but is not shows as 201 and not as a conflict.
 	pools    map[string][]string
 	poolNext map[string]int
+	// hearings are a court hearing (phiên tòa) of each case, by case id, scheduled tomorrow.
+	hearings map[string]string
+	// instructions (chỉ đạo) of VKS-HNI on each case, and requests of the Supreme Procuracy for
+	// the file of each case below it (yêu cầu chuyển hồ sơ), by case id.
+	instructions, fileRequests map[string]string
 }
 
 func actorName(unit string, k actorKind) string {
@@ -170,7 +177,8 @@ func actorName(unit string, k actorKind) string {
 func newMatrixFixture(t *testing.T) *matrixFixture {
 	t.Helper()
 	env := newTestEnv(t)
-	f := &matrixFixture{env: env, pools: map[string][]string{}, poolNext: map[string]int{}}
+	f := &matrixFixture{env: env, pools: map[string][]string{}, poolNext: map[string]int{}, hearings: map[string]string{},
+		instructions: map[string]string{}, fileRequests: map[string]string{}}
 
 	var registrar, leader []grantSpec
 	for _, u := range caseUnits {
@@ -202,6 +210,41 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	}
 	for _, a := range f.actors {
 		a.token = env.login(t, a.name)
+	}
+	// A hearing of every case, written directly: the cases are crime reports, far from any court,
+	// and what the matrix checks is who reaches a hearing, not when one may be scheduled.
+	for _, c := range f.cases {
+		id := uuid.Must(uuid.NewV7()).String()
+		if _, err := env.Store.SQL().ExecContext(t.Context(), `INSERT INTO hearings (id, case_id, unit_id, level, court_name, scheduled_at,
+			prosecutor_id, status, created_by, created_at, updated_at) SELECT $1, c.id, c.unit_id, 'first_instance', 'Tòa án nhân dân',
+			$2::timestamptz + interval '1 day', $3, 'scheduled', $3, $2, $2 FROM cases c WHERE c.id = $4`,
+			id, env.Clock.Now(), f.pools[c.unit][0], c.id); err != nil {
+			t.Fatalf("setup: hearing of %s: %v", c.label(), err)
+		}
+		f.hearings[c.id] = id
+	}
+	// An instruction of VKS-HNI, issued by matrix.lanhdao, on every case, and a request of the
+	// Supreme Procuracy for the file of every case below it, written directly: the matrix checks who
+	// reaches them, not who may create them (that is checked below, per cell).
+	lanhdao := env.user(t, "matrix.lanhdao").ID
+	for _, c := range f.cases {
+		id := uuid.Must(uuid.NewV7()).String()
+		if _, err := env.Store.SQL().ExecContext(t.Context(), `INSERT INTO instructions (id, case_id, issuer_unit_id, addressee_unit_id, body, due_on,
+			status, created_by, created_at, updated_at) SELECT $1, c.id, $2, c.unit_id, 'Báo cáo tiến độ.', ($3::timestamptz)::date + 7, 'open', $4, $3, $3
+			FROM cases c WHERE c.id = $5`, id, env.unit(t, unitHNI).ID, env.Clock.Now(), lanhdao, c.id); err != nil {
+			t.Fatalf("setup: instruction on %s: %v", c.label(), err)
+		}
+		f.instructions[c.id] = id
+		if c.unit == unitSupreme {
+			continue
+		}
+		id = uuid.Must(uuid.NewV7()).String()
+		if _, err := env.Store.SQL().ExecContext(t.Context(), `INSERT INTO file_requests (id, case_id, requester_unit_id, case_unit_id, reason, due_on,
+			status, requested_by, created_at, updated_at) SELECT $1, c.id, $2, c.unit_id, 'Kiểm tra hồ sơ.', ($3::timestamptz)::date + 7, 'pending', $4, $3, $3
+			FROM cases c WHERE c.id = $5`, id, env.unit(t, unitSupreme).ID, env.Clock.Now(), lanhdao, c.id); err != nil {
+			t.Fatalf("setup: file request on %s: %v", c.label(), err)
+		}
+		f.fileRequests[c.id] = id
 	}
 	boss := env.login(t, "matrix.lanhdao")
 	for _, a := range f.actors {
@@ -376,6 +419,32 @@ func TestAuthzMatrix(t *testing.T) {
 				} else if status == http.StatusUnprocessableEntity && !strings.Contains(fmt.Sprint(body), "date_order") {
 					t.Errorf("POST decision refused for another reason than the date: %v", body)
 				}
+				// Its court hearings (phiên tòa) are read like the case, and scheduled (and recorded)
+				// by whoever may decide on it at its own unit: they get past authorization to the
+				// stage (a report is far from a court) or the missing version; readers get 403.
+				if status, body := env.do(t, http.MethodGet, path+"/hearings", a.token, nil); status != wantGet {
+					t.Errorf("GET hearings: %d, want %d (%v)", status, wantGet, body)
+				} else if status == http.StatusOK && (body["case_id"] != c.id || body["total"] != float64(1)) {
+					t.Errorf("GET hearings returned %v", body)
+				}
+				if status, body := env.do(t, http.MethodGet, "/api/v1/hearings/"+f.hearings[c.id], a.token, nil); status != wantGet {
+					t.Errorf("GET hearing: %d, want %d (%v)", status, wantGet, body)
+				} else if status == http.StatusOK && body["id"] != f.hearings[c.id] {
+					t.Errorf("GET hearing returned %v", body["id"])
+				}
+				status, body = env.do(t, http.MethodPost, path+"/hearings", a.token, map[string]any{"level": "first_instance"})
+				if status != wantDecide {
+					t.Errorf("POST hearing: %d, want %d (%v)", status, wantDecide, body)
+				} else if status == http.StatusUnprocessableEntity && !strings.Contains(fmt.Sprint(body), "case_stage") {
+					t.Errorf("POST hearing refused for another reason than the stage: %v", body)
+				}
+				status, body = env.do(t, http.MethodPost, "/api/v1/hearings/"+f.hearings[c.id]+"/cancel", a.token, map[string]any{"reason": "Nhầm lịch"})
+				if status != wantDecide {
+					t.Errorf("POST hearing cancel: %d, want %d (%v)", status, wantDecide, body)
+				} else if status == http.StatusUnprocessableEntity && !strings.Contains(fmt.Sprint(body), "version") {
+					t.Errorf("POST hearing cancel refused for another reason than the version: %v", body)
+				}
+				f.checkSupervision(t, a, c, acc, rel, wantGet)
 				// A recommendation (kiến nghị) is written by whoever may decide on the case: they get
 				// past authorization to the validation of the (empty) kind; readers get 403.
 				status, body = env.do(t, http.MethodPost, path+"/recommendations", a.token, map[string]any{"addressee": "Cơ quan điều tra",
@@ -387,6 +456,44 @@ func TestAuthzMatrix(t *testing.T) {
 				}
 			})
 		}
+	}
+	// The hearing calendar (lịch xét xử) of each case unit: whoever may read that unit's cases
+	// gets its calendar with exactly the hearings of the cases they may read; everyone else the
+	// 404 of a unit that does not exist.
+	for _, a := range f.actors {
+		for _, u := range caseUnits {
+			rel, acc := expected(a, matrixCase{unit: u})
+			t.Run(a.name+"/calendar/"+u+"("+string(rel)+")", func(t *testing.T) {
+				status, body := env.do(t, http.MethodGet, "/api/v1/hearings?include_subunits=false&limit=200&unit_id="+strconv.FormatInt(env.unit(t, u).ID, 10), a.token, nil)
+				if !acc.read {
+					if status != http.StatusNotFound {
+						t.Errorf("GET /hearings: %d, want 404 (%v)", status, body)
+					}
+					return
+				}
+				if status != http.StatusOK {
+					t.Fatalf("GET /hearings: %d, want 200 (%v)", status, body)
+				}
+				got, want := map[string]bool{}, map[string]bool{}
+				items, _ := body["items"].([]any)
+				for _, it := range items {
+					got[it.(map[string]any)["id"].(string)] = true
+				}
+				for _, c := range f.cases {
+					if _, ca := expected(a, c); c.unit == u && ca.read {
+						want[f.hearings[c.id]] = true
+					}
+				}
+				if !mapsEqual(got, want) || body["total"] != float64(len(want)) {
+					t.Errorf("calendar lists %v (total %v), want %v", got, body["total"], want)
+				}
+			})
+		}
+	}
+	// The supervision lists and subscriptions, per actor: the instructions and file requests listed
+	// are exactly those on the cases the actor reads; whoever reads cases may subscribe.
+	for _, a := range f.actors {
+		t.Run(a.name+"/supervision-lists", func(t *testing.T) { f.checkSupervisionLists(t, a) })
 	}
 	// Every cell of the brief's matrix is exercised: each role (both prosecutor variants) in
 	// each of the five relations.
@@ -706,5 +813,112 @@ func TestRevokedGrantStopsAtOnce(t *testing.T) {
 	}
 	if _, err := env.Store.GetCredentials(t.Context(), "kv01.sau"); domain.ErrorCodeOf(err) != domain.CodeNotFound {
 		t.Errorf("user created after revocation: %v", err)
+	}
+}
+
+// checkSupervision is one cell of the matrix for supervision across levels (migration 00016):
+// instructions (chỉ đạo), requests for case files (yêu cầu chuyển hồ sơ) and the public-interest
+// mark. Who may act gets past authorization to a validation error, so nothing is ever written;
+// who may read gets 403; everyone else 404.
+func (f *matrixFixture) checkSupervision(t *testing.T, a *matrixActor, c matrixCase, acc access, rel relation, wantGet int) {
+	t.Helper()
+	env, path := f.env, "/api/v1/cases/"+c.id
+	leader := a.kind == kChief || a.kind == kDeputyChief
+	want := func(may bool) int {
+		switch {
+		case may:
+			return http.StatusUnprocessableEntity
+		case acc.read:
+			return http.StatusForbidden
+		}
+		return http.StatusNotFound
+	}
+	check := func(what string, status int, body map[string]any, wantStatus int, field string) {
+		t.Helper()
+		if status != wantStatus {
+			t.Errorf("%s: %d, want %d (%v)", what, status, wantStatus, body)
+		} else if status == http.StatusUnprocessableEntity && !strings.Contains(fmt.Sprint(body), field) {
+			t.Errorf("%s refused for another reason than %s: %v", what, field, body)
+		}
+	}
+	// Instructions: read like the case; issued by the leaders of the case's unit and the units
+	// above it (a due date in the past is refused after authorization).
+	if status, body := env.do(t, http.MethodGet, path+"/instructions", a.token, nil); status != wantGet {
+		t.Errorf("GET case instructions: %d, want %d (%v)", status, wantGet, body)
+	} else if status == http.StatusOK && body["total"] != float64(1) {
+		t.Errorf("GET case instructions returned %v", body)
+	}
+	if status, body := env.do(t, http.MethodGet, "/api/v1/instructions/"+f.instructions[c.id], a.token, nil); status != wantGet {
+		t.Errorf("GET instruction: %d, want %d (%v)", status, wantGet, body)
+	}
+	status, body := env.do(t, http.MethodPost, path+"/instructions", a.token, map[string]any{"text": "Báo cáo.", "due_on": "2000-01-01"})
+	check("POST instruction", status, body, want(acc.read && leader), "due_on")
+	// The addressed unit (the case's) reports: its leaders and the prosecutors on the team.
+	status, body = env.do(t, http.MethodPost, "/api/v1/instructions/"+f.instructions[c.id]+"/respond", a.token, map[string]any{"response": "Đã làm."})
+	check("POST instruction respond", status, body, want(acc.decide), "version")
+	// The issuing side (VKS-HNI's leaders) closes, reopens and cancels.
+	for _, move := range []string{"close", "reopen", "cancel"} {
+		status, body = env.do(t, http.MethodPost, "/api/v1/instructions/"+f.instructions[c.id]+"/"+move, a.token, map[string]any{"note": "Ý kiến."})
+		check("POST instruction "+move, status, body, want(acc.read && leader && a.unit == unitHNI), "version")
+	}
+	// Requests for case files: by the leaders and prosecutors of a unit strictly above the case's,
+	// who may ask for files they cannot read unless the case is secret.
+	requester := leader || a.kind == kProsecutor || a.kind == kProsecutorAsg
+	status, body = env.do(t, http.MethodPost, path+"/file-requests", a.token, map[string]any{"due_on": "2099-01-01"})
+	check("POST file request", status, body, want(rel == relSubordinate && requester && (acc.read || !c.secret)), "reason")
+	// Answered by the leaders of the unit asked (the case's).
+	if id, ok := f.fileRequests[c.id]; ok {
+		status, body = env.do(t, http.MethodPost, "/api/v1/file-requests/"+id+"/answer", a.token, map[string]any{"outcome": "sent"})
+		check("POST file request answer", status, body, want(acc.assign), "version")
+	}
+	// The public-interest mark: whoever may decide on the case at its own unit.
+	status, body = env.do(t, http.MethodPut, path+"/public-interest", a.token, map[string]any{"public_interest": true})
+	check("PUT public interest", status, body, want(acc.decide), "version")
+}
+
+// checkSupervisionLists checks, for one actor, that GET /instructions and GET /file-requests list
+// exactly the records on the cases the actor reads, and that subscribing takes the right to read
+// cases.
+func (f *matrixFixture) checkSupervisionLists(t *testing.T, a *matrixActor) {
+	env := f.env
+	for _, l := range []struct {
+		path string
+		ids  map[string]string
+	}{{"/api/v1/instructions?limit=200", f.instructions}, {"/api/v1/file-requests?limit=200", f.fileRequests}} {
+		status, body := env.do(t, http.MethodGet, l.path, a.token, nil)
+		if status != http.StatusOK {
+			t.Fatalf("GET %s: %d %v", l.path, status, body)
+		}
+		got, want := map[string]bool{}, map[string]bool{}
+		items, _ := body["items"].([]any)
+		for _, it := range items {
+			got[it.(map[string]any)["id"].(string)] = true
+		}
+		for _, c := range f.cases {
+			if _, acc := expected(a, c); acc.read && l.ids[c.id] != "" {
+				want[l.ids[c.id]] = true
+			}
+		}
+		if !mapsEqual(got, want) || body["total"] != float64(len(want)) {
+			t.Errorf("GET %s lists %d (total %v), want %d", l.path, len(got), body["total"], len(want))
+		}
+	}
+	reads := a.kind != kUnitAdmin && a.kind != kSystemAdmin
+	status, body := env.do(t, http.MethodPost, "/api/v1/subscriptions", a.token, map[string]any{"public_interest": true})
+	if !reads {
+		if status != http.StatusForbidden {
+			t.Errorf("POST subscription by an actor who reads no case: %d, want 403 (%v)", status, body)
+		}
+		return
+	}
+	if status != http.StatusCreated {
+		t.Fatalf("POST subscription: %d, want 201 (%v)", status, body)
+	}
+	id := body["id"].(string)
+	if status, body := env.do(t, http.MethodGet, "/api/v1/subscriptions/"+id+"/cases", a.token, nil); status != http.StatusOK || body["total"] != float64(0) {
+		t.Errorf("GET subscription cases: %d %v, want 200 and none (no case is of public interest)", status, body)
+	}
+	if status, body := env.do(t, http.MethodDelete, "/api/v1/subscriptions/"+id, a.token, nil); status != http.StatusNoContent {
+		t.Errorf("DELETE subscription: %d %v", status, body)
 	}
 }

@@ -62,6 +62,24 @@ func drillDownQuery(c *gin.Context, f *domain.CaseFilter) error {
 
 // caseloadPeriod reads the period: from and to (days, both included), or period=YYYY, YYYY-MM or
 // YYYY-Qn; by default the year to date. It returns [from, to) as instants.
+// namedPeriod reads a period by its name: a year (2026), a quarter (2026-Q3) or a month (2026-11),
+// as [start, end) between midnights in Vietnam.
+func namedPeriod(p string) (time.Time, time.Time, bool) {
+	if y, err := strconv.Atoi(p); err == nil && len(p) == 4 {
+		start := time.Date(y, 1, 1, 0, 0, 0, 0, service.VietnamTime)
+		return start, start.AddDate(1, 0, 0), true
+	}
+	if t, err := time.ParseInLocation("2006-01", p, service.VietnamTime); err == nil {
+		return t, t.AddDate(0, 1, 0), true
+	}
+	if y, q, ok := strings.Cut(p, "-Q"); ok && len(y) == 4 && len(q) == 1 && q[0] >= '1' && q[0] <= '4' {
+		yy, _ := strconv.Atoi(y)
+		start := time.Date(yy, time.Month(3*int(q[0]-'1')+1), 1, 0, 0, 0, 0, service.VietnamTime)
+		return start, start.AddDate(0, 3, 0), true
+	}
+	return time.Time{}, time.Time{}, false
+}
+
 func caseloadPeriod(c *gin.Context, now time.Time) (time.Time, time.Time, error) {
 	day := func(t time.Time) time.Time {
 		t = t.In(service.VietnamTime)
@@ -71,17 +89,8 @@ func caseloadPeriod(c *gin.Context, now time.Time) (time.Time, time.Time, error)
 		if c.Query("from") != "" || c.Query("to") != "" {
 			return time.Time{}, time.Time{}, badRequest("dùng period hoặc from/to, không dùng cả hai", "period")
 		}
-		if y, err := strconv.Atoi(p); err == nil && len(p) == 4 {
-			start := time.Date(y, 1, 1, 0, 0, 0, 0, service.VietnamTime)
-			return start, start.AddDate(1, 0, 0), nil
-		}
-		if t, err := time.ParseInLocation("2006-01", p, service.VietnamTime); err == nil {
-			return t, t.AddDate(0, 1, 0), nil
-		}
-		if y, q, ok := strings.Cut(p, "-Q"); ok && len(y) == 4 && len(q) == 1 && q[0] >= '1' && q[0] <= '4' {
-			yy, _ := strconv.Atoi(y)
-			start := time.Date(yy, time.Month(3*int(q[0]-'1')+1), 1, 0, 0, 0, 0, service.VietnamTime)
-			return start, start.AddDate(0, 3, 0), nil
+		if from, to, ok := namedPeriod(p); ok {
+			return from, to, nil
 		}
 		return time.Time{}, time.Time{}, badRequest("period phải là YYYY, YYYY-MM hoặc YYYY-Qn", "period")
 	}

@@ -274,6 +274,20 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"AuthorityInput":           authorityInputJSON{},
 		"WithdrawInput":            withdrawJSON{},
 		"ClientTokenRequest":       clientTokenJSON{},
+		"StatPeriodClose":          closePeriodJSON{},
+		// Supervision across levels.
+		"InstructionInput":         instructionInputJSON{},
+		"InstructionResponseInput": instructionResponseJSON{},
+		"InstructionNoteInput":     instructionNoteJSON{},
+		"FileRequestInput":         fileRequestInputJSON{},
+		"FileAnswerInput":          fileAnswerJSON{},
+		"PublicInterestInput":      publicInterestInputJSON{},
+		"SubscriptionInput":        subscriptionInputJSON{},
+		// Court hearings.
+		"HearingInput":      hearingInputJSON{},
+		"HearingReschedule": rescheduleJSON{},
+		"HearingHeld":       hearingHeldJSON{},
+		"HearingCancel":     hearingCancelJSON{},
 	}
 	for name, v := range cases {
 		sr := doc.Components.Schemas[name]
@@ -294,6 +308,7 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 
 	// And each route with a body documents the schema of the struct its handler decodes.
 	bodies := map[string]string{
+		"POST /api/v1/statistics/periods":            "StatPeriodClose",
 		"POST /api/v1/auth/login":                    "LoginRequest",
 		"POST /api/v1/auth/refresh":                  "RefreshRequest",
 		"POST /api/v1/auth/logout":                   "LogoutRequest",
@@ -319,6 +334,22 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"PUT /api/v1/authorities":                    "AuthorityInput",
 		"POST /api/v1/files/{id}/withdraw":           "WithdrawInput",
 		"POST /api/v1/auth/token":                    "ClientTokenRequest",
+		// Supervision across levels.
+		"POST /api/v1/cases/{id}/instructions":   "InstructionInput",
+		"POST /api/v1/instructions/{id}/respond": "InstructionResponseInput",
+		"POST /api/v1/instructions/{id}/close":   "InstructionNoteInput",
+		"POST /api/v1/instructions/{id}/reopen":  "InstructionNoteInput",
+		"POST /api/v1/instructions/{id}/cancel":  "InstructionNoteInput",
+		"POST /api/v1/cases/{id}/file-requests":  "FileRequestInput",
+		"POST /api/v1/file-requests/{id}/answer": "FileAnswerInput",
+		"PUT /api/v1/cases/{id}/public-interest": "PublicInterestInput",
+		"POST /api/v1/subscriptions":             "SubscriptionInput",
+		// Court hearings.
+		"POST /api/v1/cases/{id}/hearings":    "HearingInput",
+		"POST /api/v1/hearings/{id}/postpone": "HearingReschedule",
+		"POST /api/v1/hearings/{id}/adjourn":  "HearingReschedule",
+		"POST /api/v1/hearings/{id}/held":     "HearingHeld",
+		"POST /api/v1/hearings/{id}/cancel":   "HearingCancel",
 	}
 	// Uploads are multipart forms: the fields the handler accepts before the file part, and the file.
 	uploadForm := []string{"file"}
@@ -500,6 +531,12 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"StatRow":    statRowJSON{},
 		"StatReport": statReportJSON{},
 		"StatCase":   statCaseJSON{},
+		// Closed periods and the crime trend.
+		"StatPeriod":     statPeriodJSON{},
+		"ClosedPeriod":   closedPeriodJSON{},
+		"StatDifference": statDifferenceJSON{},
+		"Trend":          trendJSON{},
+		"TrendSeries":    trendSeriesJSON{},
 		// The chiefs' caseload.
 		"Caseload":        caseloadJSON{},
 		"CaseloadFigures": caseloadFiguresJSON{},
@@ -515,6 +552,12 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"Manifest":         service.Manifest{},
 		"ManifestDocument": service.ManifestDocument{},
 		"ManifestVersion":  service.ManifestVersion{},
+		// Supervision across levels.
+		"Instruction":      instructionJSON{},
+		"FileRequest":      fileRequestJSON{},
+		"PublicInterest":   publicInterestJSON{},
+		"Subscription":     subscriptionJSON{},
+		"SubscriptionCase": subscriptionCaseJSON{},
 	}
 	for name, v := range shapes {
 		sr := doc.Components.Schemas[name]
@@ -589,6 +632,9 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		validateSample(t, doc, sm.schema, sm.value)
 	}
 	for _, sm := range fileSamples(t, now) {
+		validateSample(t, doc, sm.schema, sm.value)
+	}
+	for _, sm := range supervisionSamples(now) {
 		validateSample(t, doc, sm.schema, sm.value)
 	}
 }
@@ -903,6 +949,9 @@ func TestOpenAPIEnumsMatchDomain(t *testing.T) {
 		"FindingSeverity":      want(string(workflow.SeverityViolation), string(workflow.SeverityWarning)),
 		"RecommendationKind":   want(strs(domain.RecommendationKinds)...),
 		"RecommendationStatus": want(strs(domain.RecommendationStatuses)...),
+		"InstructionStatus":    want(strs(domain.InstructionStatuses)...),
+		"FileRequestStatus":    want(strs(domain.FileRequestStatuses)...),
+		"Direction":            want(string(domain.DirectionIssued), string(domain.DirectionReceived)),
 	}
 	for name, w := range cases {
 		sr := doc.Components.Schemas[name]

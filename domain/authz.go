@@ -32,7 +32,9 @@ const (
 
 // Actions lists every action, for documentation and the authorization matrix test.
 var Actions = []Action{ActCaseCreate, ActCaseRead, ActCaseUpdate, ActCaseAssign, ActCaseReadSecret, ActCaseDecide, ActCaseApprove,
-	ActUnitManage, ActUserRead, ActUserManage, ActGrantManage, ActAuditRead, ActCalendarManage, ActAuthorityManage, ActFileReadConfidential}
+	ActUnitManage, ActUserRead, ActUserManage, ActGrantManage, ActAuditRead, ActCalendarManage, ActAuthorityManage, ActFileReadConfidential,
+	ActInstructionIssue, ActInstructionRespond, ActFileRequestCreate, ActFileRequestAnswer, ActCaseMarkPublicInterest,
+	ActHearingRead, ActHearingSchedule, ActStatisticsClose}
 
 // ScopeKind says how far a permission reaches from the unit of the grant.
 type ScopeKind string

@@ -11,6 +11,7 @@ const (
 	ChangeDecision ChangeKind = "decision" // a procedural decision recorded (and what it did)
 	ChangeClock    ChangeKind = "clock"    // a time limit's status (running, due soon, missed, met …)
 	ChangeDocument ChangeKind = "document" // a case-file document filed, versioned or withdrawn
+	ChangeHearing  ChangeKind = "hearing"  // a court hearing scheduled, held, postponed, adjourned or cancelled
 )
 
 // Change is one entry of the change feed: which case, what changed, and where to read it. The feed

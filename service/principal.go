@@ -61,7 +61,8 @@ func (a *Authz) Scope(p *Principal, act domain.Action) domain.Scope {
 		} else {
 			continue
 		}
-		if act == domain.ActCaseRead || act == domain.ActCaseUpdate || act == domain.ActCaseAssign || act == domain.ActCaseDecide || act == domain.ActCaseApprove {
+		if act == domain.ActCaseRead || act == domain.ActCaseUpdate || act == domain.ActCaseAssign || act == domain.ActCaseDecide || act == domain.ActCaseApprove ||
+			act == domain.ActHearingRead || act == domain.ActHearingSchedule {
 			e.SecretUnit, _ = a.policy.Allowed(g.Role, domain.ActCaseReadSecret, domain.ScopeUnit)
 		}
 		s.Entries = append(s.Entries, e)

@@ -25,11 +25,13 @@ type Stores interface {
 	OutboxStore
 	NotificationStore
 	FindingStore
+	HearingStore
 	FileStore
 	CaseloadStore
 	StatisticsStore
 	ChangeStore
 	ClientStore
+	SupervisionStore
 }
 
 // Services are the use cases, wired over one set of stores. Building them in one place keeps the
@@ -54,6 +56,11 @@ type Services struct {
 	Statistics *Statistics
 	// Files are the digital case files (hồ sơ vụ án); nil when no object store is configured.
 	Files *Files
+	// Hearings are the court hearings the procuracy attends and the hearing calendar (lịch xét xử).
+	Hearings *Hearings
+	// Supervision is supervision across levels: instructions (chỉ đạo), requests for case files
+	// (yêu cầu chuyển hồ sơ), the public-interest mark and subscriptions (theo dõi).
+	Supervision *Supervision
 }
 
 // Config is what the services need besides the stores.
@@ -105,9 +112,13 @@ func NewServices(st Stores, c Config) (*Services, error) {
 		}
 		files = NewFiles(st, st, st, st, c.Objects, authz, st, c.Clock, c.Files)
 	}
+	statistics := NewStatistics(st, st, authz, st, c.Clock)
+	statistics.tx, statistics.signer = st, c.Files.Signer // closed periods are signed with the manifests' key
 	return &Services{
 		Files:         files,
-		Statistics:    NewStatistics(st, st, authz, st, c.Clock),
+		Supervision:   NewSupervision(st, st, st, st, st, authz, st, c.Clock),
+		Statistics:    statistics,
+		Hearings:      NewHearings(st, st, st, st, st, st, authz, st, c.Clock),
 		Changes:       NewChanges(st, authz, st, c.Clock),
 		Authz:         authz,
 		Auth:          auth,

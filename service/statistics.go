@@ -16,6 +16,10 @@ import (
 type StatisticsStore interface {
 	Statistics(ctx context.Context, scope domain.Scope, f domain.StatFilter) ([]domain.StatCell, error)
 	StatisticCases(ctx context.Context, scope domain.Scope, f domain.StatFilter, cell domain.StatCellFilter) ([]domain.StatCase, int64, error)
+	StatisticsTrend(ctx context.Context, scope domain.Scope, f domain.StatFilter) ([]domain.TrendCell, error)
+	InsertStatPeriod(ctx context.Context, p domain.StatPeriod) error
+	GetStatPeriod(ctx context.Context, id string) (domain.StatPeriod, error)
+	ListStatPeriods(ctx context.Context, unitIDs []int64, limit, offset int) ([]domain.StatPeriod, int64, error)
 }
 
 // Statistics are the automatic statistics (thống kê tự động): every indicator computed from the
@@ -26,6 +30,9 @@ type Statistics struct {
 	authz *Authz
 	audit Auditor
 	clock Clock
+	tx    TxRunner
+	// signer signs closed periods; nil refuses to close them.
+	signer *ManifestSigner
 }
 
 // NewStatistics wires the statistics.

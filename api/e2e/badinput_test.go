@@ -53,6 +53,9 @@ type fixture struct {
 	lcRec     string
 	// A document filed in the fixture's case, for the case-file routes.
 	lcDoc string
+	// An instruction (chỉ đạo) of VKS-HNI on the fixture's case and its request for the case's
+	// file (yêu cầu chuyển hồ sơ), for the supervision routes.
+	lcInstruction, lcFileRequest string
 }
 
 // fixtureMaxFile is the largest case file the fixture's server accepts, small enough that the
@@ -115,6 +118,20 @@ func (f *fixture) lifecycleCase(t *testing.T) {
 	}
 	r.decode(t, &rec)
 	f.lcDoc = rec.ID
+	hn := e.login("hn.vientruong").AccessToken
+	for _, x := range []struct {
+		path string
+		body map[string]any
+		id   *string
+	}{{"/instructions", map[string]any{"text": "Báo cáo tiến độ.", "due_on": dayOf(e, 7)}, &f.lcInstruction},
+		{"/file-requests", map[string]any{"reason": "Kiểm tra hồ sơ.", "due_on": dayOf(e, 7)}, &f.lcFileRequest}} {
+		r = e.send(req{Method: "POST", Path: v1 + "/cases/" + s.id + x.path, Token: hn, Body: x.body})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("fixture %s: %d %s", x.path, r.Status, r.Body)
+		}
+		r.decode(t, &rec)
+		*x.id = rec.ID
+	}
 }
 
 func (f *fixture) bodyRoutes() map[string]bodyRoute {
@@ -130,7 +147,22 @@ func (f *fixture) bodyRoutes() map[string]bodyRoute {
 		}
 		return m
 	}
+	hearing := v1 + "/hearings/0190a4c2-0000-7000-8000-000000000001"
 	return map[string]bodyRoute{
+		// Court hearings: bodies are read before the hearing is looked up.
+		"POST " + v1 + "/cases/:id/hearings": {user: "hnkv1.vientruong", path: v1 + "/cases/" + f.lcCase + "/hearings", typeField: "scheduled_at",
+			typeBody: `{"level":"first_instance","scheduled_at":20261201}`},
+		"POST " + v1 + "/hearings/:id/postpone": {user: "hnkv1.vientruong", path: hearing + "/postpone", typeField: "version",
+			typeBody: `{"version":"1","reason":"Bị cáo ốm"}`},
+		"POST " + v1 + "/hearings/:id/adjourn": {user: "hnkv1.vientruong", path: hearing + "/adjourn", typeField: "version",
+			typeBody: `{"version":"1","reason":"Cần giám định bổ sung"}`},
+		"POST " + v1 + "/hearings/:id/held": {user: "hnkv1.vientruong", path: hearing + "/held", typeField: "version",
+			typeBody: `{"version":"1"}`},
+		"POST " + v1 + "/hearings/:id/cancel": {user: "hnkv1.vientruong", path: hearing + "/cancel", typeField: "version",
+			typeBody: `{"version":"1","reason":"Vụ án đã nhập"}`},
+		// Closing a statistical period.
+		"POST " + v1 + "/statistics/periods": {user: "hnkv1.vientruong", path: v1 + "/statistics/periods", typeField: "unit_id",
+			typeBody: `{"unit_id":"40","period":"2026-11"}`, invalid: map[string]any{"period": "2026-13"}, invalidField: "period", invalidRule: "format"},
 		// The case file (hồ sơ vụ án): two uploads and the withdrawal.
 		"POST " + v1 + "/cases/:id/files": {user: "hnkv1.thuky", path: v1 + "/cases/" + f.lcCase + "/files", multipart: true,
 			fields:  docFields("evidence", "Video", "normal"),
@@ -166,6 +198,27 @@ func (f *fixture) bodyRoutes() map[string]bodyRoute {
 		"POST " + v1 + "/decisions/:id/approval": {user: "hnkv1.vientruong", path: v1 + "/decisions/" + f.lcPending + "/approval", typeField: "outcome",
 			typeBody: `{"outcome":true}`,
 			invalid:  map[string]any{"version": f.lcVer, "outcome": "perhaps", "issued_on": day}, invalidField: "outcome", invalidRule: "enum"},
+
+		// Supervision across levels: each invalid body breaks a rule checked after authorization.
+		"POST " + v1 + "/cases/:id/instructions": {user: "hn.vientruong", path: v1 + "/cases/" + f.lcCase + "/instructions", typeField: "text",
+			typeBody: `{"text":1}`, invalid: map[string]any{"text": "Báo cáo.", "due_on": "2000-01-01"}, invalidField: "due_on", invalidRule: "not_past"},
+		"POST " + v1 + "/instructions/:id/respond": {user: "hnkv1.ksv1", path: v1 + "/instructions/" + f.lcInstruction + "/respond", typeField: "version",
+			typeBody: `{"version":"1"}`, invalid: map[string]any{"version": 1, "response": "  "}, invalidField: "response", invalidRule: "required"},
+		"POST " + v1 + "/instructions/:id/close": {user: "hn.vientruong", path: v1 + "/instructions/" + f.lcInstruction + "/close", typeField: "note",
+			typeBody: `{"version":1,"note":2}`, invalid: map[string]any{"version": 1}, invalidField: "status", invalidRule: "transition"},
+		"POST " + v1 + "/instructions/:id/reopen": {user: "hn.vientruong", path: v1 + "/instructions/" + f.lcInstruction + "/reopen", typeField: "version",
+			typeBody: `{"version":"1"}`, invalid: map[string]any{"version": 1, "note": "Làm lại."}, invalidField: "status", invalidRule: "transition"},
+		"POST " + v1 + "/instructions/:id/cancel": {user: "hn.vientruong", path: v1 + "/instructions/" + f.lcInstruction + "/cancel", typeField: "version",
+			typeBody: `{"version":true}`, invalid: map[string]any{"version": 1, "note": " "}, invalidField: "note", invalidRule: "required"},
+		"POST " + v1 + "/cases/:id/file-requests": {user: "hn.vientruong", path: v1 + "/cases/" + f.lcCase + "/file-requests", typeField: "reason",
+			typeBody: `{"reason":5}`, invalid: map[string]any{"reason": "Kiểm tra.", "due_on": "2000-01-01"}, invalidField: "due_on", invalidRule: "not_past"},
+		"POST " + v1 + "/file-requests/:id/answer": {user: "hnkv1.vientruong", path: v1 + "/file-requests/" + f.lcFileRequest + "/answer", typeField: "outcome",
+			typeBody: `{"outcome":1}`, invalid: map[string]any{"version": 1, "outcome": "lost"}, invalidField: "outcome", invalidRule: "enum"},
+		"PUT " + v1 + "/cases/:id/public-interest": {user: "hnkv1.vientruong", path: v1 + "/cases/" + f.lcCase + "/public-interest",
+			typeField: "public_interest", typeBody: `{"public_interest":"yes"}`,
+			invalid: map[string]any{"version": f.lcVer, "public_interest": true, "note": strings.Repeat("x", 1001)}, invalidField: "note", invalidRule: "length"},
+		"POST " + v1 + "/subscriptions": {user: "hnkv1.vientruong", path: v1 + "/subscriptions", typeField: "public_interest",
+			typeBody: `{"public_interest":"yes"}`, invalid: map[string]any{"min_class": "grave"}, invalidField: "min_class", invalidRule: "enum"},
 
 		"POST " + v1 + "/auth/login": {user: "", path: v1 + "/auth/login", typeField: "username", typeBody: `{"username":5,"password":"x"}`,
 			invalid: map[string]string{"username": "", "password": "x"}, invalidField: "username", invalidRule: "required"},

@@ -2,15 +2,20 @@ package e2e_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"kiemsat/domain"
 	"kiemsat/service/seed"
+	"kiemsat/workflow"
 )
 
 // Automatic statistics (thống kê tự động): computed from what was recorded, moved by exactly what
@@ -180,4 +185,172 @@ func TestStatisticsExport(t *testing.T) {
 		t.Fatalf("definitions sheet %v %v", defs, err)
 	}
 	wantDetail(t, e.get(v1+"/statistics/export?format=pdf&"+q, tm.chief), http.StatusUnprocessableEntity, "invalid", "format", "enum")
+}
+
+// TestStatisticsRollupsAgreeWithFacts: the figures summed from the rollups (days, months, years,
+// spells held when the period begins, repeats) equal the distinct subjects counted case by case,
+// for periods of every shape, for readers of every kind, over a timeline with a case suspended
+// twice, an accused detained, released and detained again, and spells crossing months and years.
+func TestStatisticsRollupsAgreeWithFacts(t *testing.T) {
+	e := newEnv(t)
+	tm := loginKV1(e)
+	start := e.clock.Now()
+	var stories []*story
+	var accused []string
+	var detention string
+	for i := 0; i < 3; i++ {
+		s := newStory(t, e, tm, nil)
+		s.investigate(tm)
+		acc := s.addAccused(tm, "Bị Can "+strconv.Itoa(i), "00109509900"+strconv.Itoa(i))
+		now := e.clock.Now()
+		o := s.ok(v1+"/accused/"+acc+"/measures", tm.chief, s.vks("order_detention", "number", "4"+strconv.Itoa(i)+"/LTG-VKS",
+			"measure", map[string]any{"stage": "investigation", "start_at": now.Add(-time.Hour).Format(time.RFC3339),
+				"ordered_end": now.AddDate(0, 0, 60).In(ict).Format(time.DateOnly)}))
+		if i == 1 {
+			for _, a := range o.Accused {
+				for _, m := range a.Measures {
+					if a.ID == acc && m.Status == "active" {
+						detention = m.ID
+					}
+				}
+			}
+		}
+		stories, accused = append(stories, s), append(accused, acc)
+		e.clock.Advance(17 * 24 * time.Hour)
+		tm = loginKV1(e) // access tokens are short-lived
+	}
+	s := stories[0]
+	s.decide(tm.ksv, s.cqdt("suspend_investigation", "number", "25/QĐ-TĐCĐT"))
+	e.clock.Advance(20 * 24 * time.Hour)
+	tm = loginKV1(e)
+	s.decide(tm.ksv, s.cqdt("resume_investigation", "number", "26/QĐ-PHĐT"))
+	e.clock.Advance(25 * 24 * time.Hour)
+	tm = loginKV1(e)
+	s.decide(tm.ksv, s.cqdt("suspend_investigation", "number", "27/QĐ-TĐCĐT"))
+	// The second accused is released, then detained again a month later: two spells.
+	stories[1].ok(v1+"/accused/"+accused[1]+"/measures", tm.ksv, stories[1].cqdt("end_measure", "measure_id", detention))
+	e.clock.Advance(31 * 24 * time.Hour)
+	tm = loginKV1(e)
+	stories[1].detain(tm, accused[1], "49/LTG-VKS", 60)
+	e.clock.Advance(40 * 24 * time.Hour)
+	tm = loginKV1(e)
+	if _, err := e.svc.Monitor.Sweep(context.Background(), e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := context.Background()
+	day := func(t time.Time) time.Time {
+		t = t.In(ict)
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, ict)
+	}
+	first, last := day(start).AddDate(0, 0, -3), day(e.clock.Now()).AddDate(0, 0, 2)
+	var bounds []time.Time
+	for d := first; d.Before(last); d = d.AddDate(0, 0, 19) {
+		bounds = append(bounds, d)
+	}
+	bounds = append(bounds, time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, ict), time.Date(first.Year(), 1, 1, 0, 0, 0, 0, ict),
+		time.Date(last.Year()+1, 1, 1, 0, 0, 0, 0, ict), time.Date(last.Year(), last.Month(), 1, 0, 0, 0, 0, ict))
+	units := []int64{e.units[seed.SupremeCode].ID, e.units[seed.ProvinceCode("HNI")].ID, e.units[seed.RegionalCode("HNI", 1)].ID}
+	seen := map[string]bool{}
+	for _, who := range []string{"tc.vientruong", "hn.vientruong", "hnkv1.ksv1"} {
+		p := e.principal(t, who)
+		scope := e.svc.Authz.Scope(p, "case.read")
+		for _, unit := range units {
+			for _, from := range bounds {
+				for _, to := range bounds {
+					if !from.Before(to) {
+						continue
+					}
+					f := domain.StatFilter{UnitID: unit, IncludeSubunits: true, From: from, To: to}
+					for _, in := range workflow.Indicators {
+						f.Indicators = append(f.Indicators, string(in.ID))
+					}
+					fast, err := e.store.Statistics(ctx, scope, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					f.CaseByCase = true
+					slow, err := e.store.Statistics(ctx, scope, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					a, b := cellMap(fast), cellMap(slow)
+					if !reflect.DeepEqual(a, b) {
+						t.Fatalf("%s, unit %d, %s–%s:\n rollups      %v\n case by case %v", who, unit, from.Format(time.DateOnly),
+							to.Format(time.DateOnly), a, b)
+					}
+					for k := range b {
+						seen[k[:strings.IndexByte(k, '/')]] = true
+					}
+				}
+			}
+		}
+	}
+	for _, id := range []string{"cases_suspended", "accused_in_detention", "cases_instituted", "reports_received"} {
+		if !seen[id] {
+			t.Errorf("%s never counted: the comparison proves nothing for it", id)
+		}
+	}
+}
+
+func cellMap(cells []domain.StatCell) map[string]int64 {
+	out := map[string]int64{}
+	for _, c := range cells {
+		out[c.Indicator+"/"+strconv.FormatInt(c.UnitID, 10)+"/"+c.Class+"/"+c.Chapter] += c.Value
+	}
+	return out
+}
+
+// TestIndicatorDefinitionsInTheDatabase: the triggers that keep the statistics' facts read what an
+// indicator counts, and the chapters of the Penal Code, from tables written by the migrations;
+// they must say exactly what workflow.Indicators and workflow.PenalChapters say, so a definition
+// changed in code without a migration fails here.
+func TestIndicatorDefinitionsInTheDatabase(t *testing.T) {
+	e := newEnv(t)
+	rows, err := e.db.Query(`SELECT id, version, source, counts, kind, array_to_string(steps, ',') FROM stat_indicators ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	inDB := map[string]string{}
+	for rows.Next() {
+		var id, source, counts, kind, steps string
+		var version int
+		if err := rows.Scan(&id, &version, &source, &counts, &kind, &steps); err != nil {
+			t.Fatal(err)
+		}
+		inDB[id] = strconv.Itoa(version) + "|" + source + "|" + counts + "|" + kind + "|" + steps
+	}
+	inCode := map[string]string{}
+	for _, in := range workflow.Indicators {
+		var steps []string
+		for _, s := range in.Steps {
+			steps = append(steps, string(s))
+		}
+		inCode[string(in.ID)] = strconv.Itoa(in.Version) + "|" + string(in.Source) + "|" + string(in.Counts) + "|" + string(in.Kind) + "|" +
+			strings.Join(steps, ",")
+	}
+	if !reflect.DeepEqual(inDB, inCode) {
+		t.Errorf("stat_indicators differ from workflow.Indicators:\n db   %v\n code %v", inDB, inCode)
+	}
+	var chapters []string
+	crows, err := e.db.Query(`SELECT number || ':' || from_article || '-' || to_article FROM penal_chapters ORDER BY from_article`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer crows.Close()
+	for crows.Next() {
+		var s string
+		if err := crows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		chapters = append(chapters, s)
+	}
+	var want []string
+	for _, c := range workflow.PenalChapters {
+		want = append(want, c.Number+":"+strconv.Itoa(c.From)+"-"+strconv.Itoa(c.To))
+	}
+	if !reflect.DeepEqual(chapters, want) {
+		t.Errorf("penal_chapters %v, workflow %v", chapters, want)
+	}
 }
