@@ -146,6 +146,8 @@ type caseJSON struct {
 	SummaryProcedure bool   `json:"summary_procedure"`
 	JoinedInto       string `json:"joined_into,omitempty"`
 	SplitFrom        string `json:"split_from,omitempty"`
+	// PublicInterest: public opinion follows the case (dư luận xã hội quan tâm).
+	PublicInterest bool `json:"public_interest"`
 	// Parties and Team are sent (possibly as []) in the full view of one case, and left out of
 	// list items.
 	Parties *[]partyJSON      `json:"parties,omitempty"`
@@ -157,7 +159,8 @@ func toCaseJSON(cs *domain.Case, full bool) caseJSON {
 		Stage: string(cs.Stage), ReceivedAt: cs.ReceivedAt.In(service.VietnamTime), Channel: string(cs.Channel), SourceType: string(cs.SourceType),
 		Summary: cs.Summary, ReporterName: cs.ReporterName, ReporterKind: string(cs.ReporterKind), ReporterContact: cs.ReporterContact,
 		Secret: cs.Secret, Version: cs.Version, CreatedBy: cs.CreatedBy, CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt,
-		ReportNumber: cs.ReportNumber, SummaryProcedure: cs.SummaryProcedure, JoinedInto: cs.JoinedInto, SplitFrom: cs.SplitFrom}
+		ReportNumber: cs.ReportNumber, SummaryProcedure: cs.SummaryProcedure, JoinedInto: cs.JoinedInto, SplitFrom: cs.SplitFrom,
+		PublicInterest: cs.PublicInterest}
 	if cs.Offence != nil {
 		j.Offence = &offenceJSON{Article: cs.Offence.Article, Clause: cs.Offence.Clause, Point: cs.Offence.Point}
 	}

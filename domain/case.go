@@ -224,6 +224,9 @@ type Case struct {
 	SplitFrom string
 	// FormerUnits handled the case before a transfer; they read its history.
 	FormerUnits []UnitRef
+	// PublicInterest marks a case public opinion follows (vụ án dư luận xã hội quan tâm), set
+	// through Supervision.SetPublicInterest; subscriptions may ask for it.
+	PublicInterest bool
 }
 
 // Ref is what scope checks need from a case, for the given user.

@@ -256,6 +256,10 @@ type Subscription struct {
 	DetentionOverDays int
 	PublicInterest    bool
 	CreatedAt         time.Time
+	// BaselineDone: every case the subscription matched when it was made (or, for one made
+	// before notifications, at its first sweep) is recorded as seen, without a notification; from
+	// then on the monitor's sweep notifies its owner of each case that newly matches.
+	BaselineDone bool
 }
 
 // MaxSubscriptions bounds how many subscriptions one user keeps.

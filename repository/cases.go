@@ -38,6 +38,7 @@ type caseRow struct {
 	SummaryProc     bool      `gorm:"column:summary_procedure"`
 	JoinedInto      *string   `gorm:"column:joined_into"`
 	SplitFrom       *string   `gorm:"column:split_from"`
+	PublicInterest  bool      `gorm:"column:public_interest"`
 	// From the join with units; not columns of cases.
 	UnitPath string `gorm:"column:unit_path;->"`
 	UnitCode string `gorm:"column:unit_code;->"`
@@ -50,7 +51,8 @@ func (r caseRow) toDomain() domain.Case {
 		UnitPath: domain.UnitPath(r.UnitPath), UnitCode: r.UnitCode, Stage: domain.Stage(r.Stage), ReceivedAt: r.ReceivedAt,
 		Channel: domain.Channel(r.Channel), SourceType: domain.SourceType(r.SourceType), Summary: r.Summary, ReporterName: r.ReporterName,
 		ReporterKind: domain.ReporterKind(r.ReporterKind), ReporterContact: r.ReporterContact, Secret: r.Secret, Version: r.Version,
-		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, ReportNumber: r.ReportNumber, SummaryProcedure: r.SummaryProc}
+		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, ReportNumber: r.ReportNumber, SummaryProcedure: r.SummaryProc,
+		PublicInterest: r.PublicInterest}
 	if r.JoinedInto != nil {
 		cs.JoinedInto = *r.JoinedInto
 	}
@@ -125,7 +127,7 @@ func (s *Store) InsertCase(ctx context.Context, cs *domain.Case) error {
 		Stage: string(cs.Stage), ReceivedAt: cs.ReceivedAt, Channel: string(cs.Channel), SourceType: string(cs.SourceType), Summary: cs.Summary,
 		ReporterName: cs.ReporterName, ReporterKind: string(cs.ReporterKind), ReporterContact: cs.ReporterContact,
 		OffenceArticle: art, OffenceClause: cl, OffencePoint: pt, Secret: cs.Secret, Version: cs.Version, CreatedBy: cs.CreatedBy,
-		CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt, SummaryProc: cs.SummaryProcedure}
+		CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt, SummaryProc: cs.SummaryProcedure, PublicInterest: cs.PublicInterest}
 	if cs.SplitFrom != "" {
 		r.SplitFrom = &cs.SplitFrom
 	}

@@ -342,15 +342,17 @@ type subscriptionRow struct {
 	DetentionOverDays int       `gorm:"column:detention_over_days"`
 	PublicInterest    bool      `gorm:"column:public_interest"`
 	CreatedAt         time.Time `gorm:"column:created_at"`
+	BaselineDone      bool      `gorm:"column:baseline_done"`
 }
 
 func (r subscriptionRow) toDomain() domain.Subscription {
 	return domain.Subscription{ID: r.ID, UserID: r.UserID, Name: r.Name, UnitID: r.UnitID, IncludeSubunits: r.IncludeSubunits,
-		MinClass: domain.SeverityClass(r.MinClass), DetentionOverDays: r.DetentionOverDays, PublicInterest: r.PublicInterest, CreatedAt: r.CreatedAt}
+		MinClass: domain.SeverityClass(r.MinClass), DetentionOverDays: r.DetentionOverDays, PublicInterest: r.PublicInterest, CreatedAt: r.CreatedAt,
+		BaselineDone: r.BaselineDone}
 }
 
-const subscriptionSelect = `SELECT id, user_id, name, unit_id, include_subunits, min_class, detention_over_days, public_interest, created_at
-	FROM subscriptions`
+const subscriptionSelect = `SELECT id, user_id, name, unit_id, include_subunits, min_class, detention_over_days, public_interest, created_at,
+	baseline_done FROM subscriptions`
 
 // InsertSubscription adds a subscription unless its owner already keeps max of them (counted
 // under a lock of the owner's user row, so two requests at once cannot both pass the count).
@@ -443,20 +445,52 @@ type matchRow struct {
 // at now, still in progress (not at a final stage), the most recently received first, with the
 // total. The class and detention are computed once per case in a subquery, then filtered.
 func (s *Store) MatchSubscription(ctx context.Context, scope domain.Scope, sub domain.Subscription, now time.Time, limit, offset int) ([]domain.SubscriptionMatch, int64, error) {
-	where, args, err := s.caseScopeSQL(ctx, scope)
+	from, qa, err := s.matchFrom(ctx, scope, sub, now, false)
 	if err != nil {
 		return nil, 0, err
+	}
+	db := s.conn(ctx)
+	var total int64
+	if err := db.Raw("SELECT count(*)"+from, qa...).Scan(&total).Error; err != nil {
+		return nil, 0, translate(err, whatSubscription)
+	}
+	out, err := s.matchPage(ctx, from, qa, limit, offset)
+	return out, total, err
+}
+
+// UnseenSubscriptionMatches returns up to limit of the cases MatchSubscription would list that
+// are not recorded in subscription_matches for the subscription yet, the most recently received
+// first: what a sweep has not seen. Recorded cases are left out in SQL, so a subscription that
+// matches many cases makes progress batch by batch.
+func (s *Store) UnseenSubscriptionMatches(ctx context.Context, scope domain.Scope, sub domain.Subscription, now time.Time, limit int) ([]domain.SubscriptionMatch, error) {
+	from, qa, err := s.matchFrom(ctx, scope, sub, now, true)
+	if err != nil {
+		return nil, err
+	}
+	return s.matchPage(ctx, from, qa, limit, 0)
+}
+
+// matchFrom builds the FROM clause (with its arguments) of the cases matching a subscription;
+// unseen leaves out the cases already recorded for it.
+func (s *Store) matchFrom(ctx context.Context, scope domain.Scope, sub domain.Subscription, now time.Time, unseen bool) (string, []any, error) {
+	where, args, err := s.caseScopeSQL(ctx, scope)
+	if err != nil {
+		return "", nil, err
 	}
 	conds := []string{where, "c.stage NOT IN ('closed', 'terminated', 'not_instituted', 'joined')"}
 	if sub.UnitID != nil {
 		cond, arg, err := s.unitFilter(ctx, *sub.UnitID, sub.IncludeSubunits)
 		if err != nil {
-			return nil, 0, err
+			return "", nil, err
 		}
 		conds, args = append(conds, cond), append(args, arg)
 	}
 	if sub.PublicInterest {
 		conds = append(conds, "c.public_interest")
+	}
+	if unseen {
+		conds = append(conds, "NOT EXISTS (SELECT 1 FROM subscription_matches sm WHERE sm.subscription_id = ? AND sm.case_id = c.id)")
+		args = append(args, sub.ID)
 	}
 	inner := `SELECT c.id, c.number, c.code, c.unit_id, u.code AS unit_code, c.stage, c.received_at, c.public_interest, ` + caseClassSQL +
 		` AS class, ` + detentionDaysSQL + ` AS detention_days FROM cases c JOIN units u ON u.id = c.unit_id WHERE ` + strings.Join(conds, " AND ")
@@ -473,15 +507,14 @@ func (s *Store) MatchSubscription(ctx context.Context, scope domain.Scope, sub d
 	if len(outer) > 0 {
 		from += " WHERE " + strings.Join(outer, " AND ")
 	}
-	qa := append(innerArgs, outerArgs...)
-	db := s.conn(ctx)
-	var total int64
-	if err := db.Raw("SELECT count(*)"+from, qa...).Scan(&total).Error; err != nil {
-		return nil, 0, translate(err, whatSubscription)
-	}
+	return from, append(innerArgs, outerArgs...), nil
+}
+
+// matchPage reads one page of the matches of matchFrom's clause.
+func (s *Store) matchPage(ctx context.Context, from string, qa []any, limit, offset int) ([]domain.SubscriptionMatch, error) {
 	var rows []matchRow
-	if err := db.Raw("SELECT x.*"+from+" ORDER BY x.received_at DESC, x.id DESC LIMIT ? OFFSET ?", append(qa, limit, offset)...).Scan(&rows).Error; err != nil {
-		return nil, 0, translate(err, whatSubscription)
+	if err := s.conn(ctx).Raw("SELECT x.*"+from+" ORDER BY x.received_at DESC, x.id DESC LIMIT ? OFFSET ?", append(qa, limit, offset)...).Scan(&rows).Error; err != nil {
+		return nil, translate(err, whatSubscription)
 	}
 	out := make([]domain.SubscriptionMatch, len(rows))
 	for i, r := range rows {
@@ -489,7 +522,59 @@ func (s *Store) MatchSubscription(ctx context.Context, scope domain.Scope, sub d
 			Stage: domain.Stage(r.Stage), ReceivedAt: r.ReceivedAt, Class: domain.SeverityClass(r.Class), PublicInterest: r.PublicInterest,
 			DetentionDays: r.DetentionDays}
 	}
-	return out, total, nil
+	return out, nil
+}
+
+// SubscriptionsToCheck returns up to limit subscriptions for a sweep to evaluate, the least
+// recently checked first (never checked first), with whether their baseline is recorded.
+func (s *Store) SubscriptionsToCheck(ctx context.Context, limit int) ([]domain.Subscription, error) {
+	var rows []subscriptionRow
+	if err := s.conn(ctx).Raw(subscriptionSelect+" ORDER BY checked_at NULLS FIRST, id LIMIT ?", limit).Scan(&rows).Error; err != nil {
+		return nil, translate(err, whatSubscription)
+	}
+	out := make([]domain.Subscription, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}
+
+// LockSubscription reads a subscription and locks it until the caller's transaction ends; ok is
+// false when it is gone or another sweep holds it (SKIP LOCKED: that sweep evaluates it).
+func (s *Store) LockSubscription(ctx context.Context, id string) (sub domain.Subscription, ok bool, err error) {
+	var rows []subscriptionRow
+	if err := s.conn(ctx).Raw(subscriptionSelect+" WHERE id = ? FOR UPDATE SKIP LOCKED", id).Scan(&rows).Error; err != nil {
+		return domain.Subscription{}, false, translate(err, whatSubscription)
+	}
+	if len(rows) == 0 {
+		return domain.Subscription{}, false, nil
+	}
+	return rows[0].toDomain(), true, nil
+}
+
+// RecordSubscriptionMatches records cases as seen by a subscription at `at` (notified: whether
+// they are told to its owner) and returns those that were not recorded before: only they may be
+// told, so each case is told once per subscription.
+func (s *Store) RecordSubscriptionMatches(ctx context.Context, subscriptionID string, caseIDs []string, notified bool, at time.Time) ([]string, error) {
+	if len(caseIDs) == 0 {
+		return nil, nil
+	}
+	var added []string
+	err := s.conn(ctx).Raw(`INSERT INTO subscription_matches (subscription_id, case_id, matched_at, notified)
+		SELECT ?, x.case_id, ?, ? FROM unnest(?::uuid[]) WITH ORDINALITY AS x (case_id, n) ORDER BY x.n
+		ON CONFLICT (subscription_id, case_id) DO NOTHING RETURNING case_id::text`, subscriptionID, at, notified, uuidArray(caseIDs)).
+		Scan(&added).Error
+	if err != nil {
+		return nil, translate(err, whatSubscription)
+	}
+	return added, nil
+}
+
+// MarkSubscriptionChecked records when a sweep evaluated a subscription and, once every case it
+// matched at its first evaluation is recorded, that its baseline is done.
+func (s *Store) MarkSubscriptionChecked(ctx context.Context, id string, at time.Time, baselineDone bool) error {
+	return translate(s.conn(ctx).Exec("UPDATE subscriptions SET checked_at = ?, baseline_done = baseline_done OR ? WHERE id = ?", at, baselineDone, id).Error,
+		whatSubscription)
 }
 
 // --- notifications of supervision ---

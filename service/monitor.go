@@ -20,6 +20,8 @@ type MonitorResult struct {
 	Lapsed     int64 // windows (to appeal, to protest) that closed unused: no violation
 	Violations int64 // violations recorded (or put in force again)
 	Events     int64 // outbox events added
+	// SubscriptionNotices counts the in-app notifications of cases newly matching subscriptions.
+	SubscriptionNotices int
 	// MeasureCases are the cases whose custody or detention clock ran out in this sweep with the
 	// order still in force; their clock.missed events make the findings channel recompute them.
 	MeasureCases []string
@@ -84,7 +86,19 @@ type Monitor struct {
 	Batch       int
 	MaxAttempts int
 	totals      monitorTotals
+	// subscriptions, when set, tells subscribers of the cases newly matching their subscriptions
+	// at each sweep (Supervision.NotifySubscriptions).
+	subscriptions SubscriptionNotifier
 }
+
+// SubscriptionNotifier evaluates subscriptions at now and tells their owners of new matches,
+// bounded per call, returning how many notifications it wrote.
+type SubscriptionNotifier interface {
+	NotifySubscriptions(ctx context.Context, now time.Time) (int, error)
+}
+
+// NotifySubscriptionsWith makes each sweep evaluate subscriptions with n.
+func (m *Monitor) NotifySubscriptionsWith(n SubscriptionNotifier) { m.subscriptions = n }
 
 // monitorTotals are what this process's monitor did since it started, for the metrics.
 type monitorTotals struct {
@@ -117,14 +131,24 @@ func NewMonitor(store MonitorStore, outbox OutboxStore, tx TxRunner, clock Clock
 	return &Monitor{store: store, outbox: outbox, tx: tx, channels: channels, clock: clock, log: log, Batch: 5000, MaxAttempts: 20}
 }
 
-// Sweep applies the passing of time at now to every stored clock.
+// Sweep applies the passing of time at now to every stored clock, then (when wired) evaluates a
+// bounded batch of subscriptions and tells their owners of the cases newly matching them.
 func (m *Monitor) Sweep(ctx context.Context, now time.Time) (MonitorResult, error) {
 	res, err := m.store.AdvanceClocks(ctx, now, m.Batch)
 	m.totals.dueSoon.Add(res.DueSoon)
 	m.totals.missed.Add(res.Missed)
 	m.totals.violations.Add(res.Violations)
 	m.totals.events.Add(res.Events)
-	return res, err
+	if err != nil || m.subscriptions == nil {
+		return res, err
+	}
+	// A subscription that fails to evaluate is logged, not returned: it must not keep Tick from
+	// delivering the deadline notifications; the next sweep tries it again.
+	var serr error
+	if res.SubscriptionNotices, serr = m.subscriptions.NotifySubscriptions(ctx, now); serr != nil && ctx.Err() == nil {
+		m.log.Error("subscription notifications failed", "error", serr)
+	}
+	return res, nil
 }
 
 // DispatchResult counts one dispatch pass.

@@ -114,9 +114,11 @@ func NewServices(st Stores, c Config) (*Services, error) {
 	}
 	statistics := NewStatistics(st, st, authz, st, c.Clock)
 	statistics.tx, statistics.signer = st, c.Files.Signer // closed periods are signed with the manifests' key
+	supervision := NewSupervision(st, st, st, st, st, authz, st, c.Clock)
+	monitor.NotifySubscriptionsWith(supervision)
 	return &Services{
 		Files:         files,
-		Supervision:   NewSupervision(st, st, st, st, st, authz, st, c.Clock),
+		Supervision:   supervision,
 		Statistics:    statistics,
 		Hearings:      NewHearings(st, st, st, st, st, st, authz, st, c.Clock),
 		Changes:       NewChanges(st, authz, st, c.Clock),

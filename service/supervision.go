@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -36,6 +37,19 @@ type SupervisionStore interface {
 	DeleteSubscription(ctx context.Context, userID, id string) error
 	// MatchSubscription lists the cases in scope that meet the criteria at now.
 	MatchSubscription(ctx context.Context, scope domain.Scope, sub domain.Subscription, now time.Time, limit, offset int) ([]domain.SubscriptionMatch, int64, error)
+	// SubscriptionsToCheck returns up to limit subscriptions, the least recently checked first.
+	SubscriptionsToCheck(ctx context.Context, limit int) ([]domain.Subscription, error)
+	// LockSubscription locks a subscription for the caller's transaction; ok is false when it is
+	// gone or another sweep holds it.
+	LockSubscription(ctx context.Context, id string) (sub domain.Subscription, ok bool, err error)
+	// UnseenSubscriptionMatches is MatchSubscription's first page without the cases already
+	// recorded for the subscription.
+	UnseenSubscriptionMatches(ctx context.Context, scope domain.Scope, sub domain.Subscription, now time.Time, limit int) ([]domain.SubscriptionMatch, error)
+	// RecordSubscriptionMatches records cases as seen by a subscription and returns those not
+	// recorded before.
+	RecordSubscriptionMatches(ctx context.Context, subscriptionID string, caseIDs []string, notified bool, at time.Time) ([]string, error)
+	// MarkSubscriptionChecked records a sweep's evaluation, and that the baseline is done.
+	MarkSubscriptionChecked(ctx context.Context, id string, at time.Time, baselineDone bool) error
 	// NotifySupervision writes an in-app notification of ev to the users named and the leaders of
 	// a unit, never to the actor, with the event recorded as delivered.
 	NotifySupervision(ctx context.Context, ev domain.OutboxEvent, n domain.Notification, users []string, leadersOf int64, actor string) (int, error)
@@ -50,6 +64,9 @@ const (
 	TopicInstructionCancelled = "instruction.cancelled"
 	TopicFileRequested        = "file_request.created"
 	TopicFileRequestAnswered  = "file_request.answered"
+	// TopicSubscriptionMatched tells a subscriber of a case that newly matches a subscription (or,
+	// past SubscriptionNoticeLimit in one sweep, of how many did).
+	TopicSubscriptionMatched = "subscription.matched"
 )
 
 // Supervision holds the use cases of supervision across levels: a superior unit's leaders
@@ -65,11 +82,15 @@ type Supervision struct {
 	authz *Authz
 	audit Auditor
 	clock Clock
+	// SweepSubscriptions bounds how many subscriptions one sweep evaluates, SweepMatches how many
+	// new cases it records per subscription; the rest wait for the next sweep.
+	SweepSubscriptions, SweepMatches int
 }
 
 // NewSupervision wires the supervision use cases.
 func NewSupervision(tx TxRunner, store SupervisionStore, cases CaseStore, units UnitStore, users UserStore, authz *Authz, audit Auditor, clock Clock) *Supervision {
-	return &Supervision{tx: tx, store: store, cases: cases, units: units, users: users, authz: authz, audit: audit, clock: clock}
+	return &Supervision{tx: tx, store: store, cases: cases, units: units, users: users, authz: authz, audit: audit, clock: clock,
+		SweepSubscriptions: 200, SweepMatches: 200}
 }
 
 // readable reports whether the caller may read the case: the rule every supervision record of a
@@ -816,6 +837,11 @@ func (s *Supervision) Subscribe(ctx context.Context, p *Principal, sub domain.Su
 		if err := s.store.InsertSubscription(ctx, &sub, domain.MaxSubscriptions); err != nil {
 			return err
 		}
+		// The cases matching now are its baseline, recorded without notifications: the owner sees
+		// them in its list; only cases matching from now on are told.
+		if err := s.recordBaseline(ctx, s.authz.Scope(p, domain.ActCaseRead), sub, now); err != nil {
+			return err
+		}
 		detail, _ := json.Marshal(map[string]any{"unit_id": sub.UnitID, "include_subunits": sub.IncludeSubunits, "min_class": sub.MinClass,
 			"detention_over_days": sub.DetentionOverDays, "public_interest": sub.PublicInterest})
 		return s.audit.Record(ctx, p.audit(now, "subscription.create", "subscription", sub.ID, p.User.UnitID, domain.OutcomeSuccess, string(detail)))
@@ -876,4 +902,173 @@ func (s *Supervision) SubscriptionCases(ctx context.Context, p *Principal, id st
 		return s.audit.Record(ctx, p.audit(now, "subscription.cases", "case", "", p.User.UnitID, domain.OutcomeSuccess, string(detail)))
 	})
 	return items, total, err
+}
+
+// --- notifications of subscriptions ---
+
+// SubscriptionNoticeLimit is how many cases newly matching one subscription a sweep tells one by
+// one; past it, the subscriber gets one summary notification of how many matched.
+const SubscriptionNoticeLimit = 10
+
+// systemActor stands for the monitor where a notification names the actor it is never sent to.
+const systemActor = "00000000-0000-0000-0000-000000000000"
+
+// NotifySubscriptions evaluates up to SweepSubscriptions subscriptions at now, the least recently
+// checked first, and tells each owner in the app of the cases that newly match: a case is told
+// once per subscription (subscription_matches keeps what was seen), even if it stops matching and
+// matches again. The cases matching when the subscription is made are its baseline, recorded
+// by Subscribe (and, past SweepMatches of them or for subscriptions older than the table, by the
+// next sweeps) without notifications, since its owner sees them in GET /subscriptions/{id}/cases;
+// only cases matching later are told. A case is evaluated within what the owner may read at now, so nobody is told of a case they
+// cannot read; an inactive owner is told nothing. It returns how many notifications it wrote.
+// The deadline monitor's sweep calls it.
+func (s *Supervision) NotifySubscriptions(ctx context.Context, now time.Time) (int, error) {
+	subs, err := s.store.SubscriptionsToCheck(ctx, s.SweepSubscriptions)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	var errs []error
+	for _, sub := range subs {
+		n, err := s.checkSubscription(ctx, sub.ID, now)
+		if err != nil {
+			// One subscription that fails (a unit gone from its criteria) must not stop the others.
+			errs = append(errs, fmt.Errorf("subscription %s: %w", sub.ID, err))
+			continue
+		}
+		total += n
+	}
+	return total, errors.Join(errs...)
+}
+
+// checkSubscription evaluates one subscription in its own transaction, holding its row so that two
+// monitors never evaluate it at once; the cases recorded and their notifications commit together.
+func (s *Supervision) checkSubscription(ctx context.Context, id string, now time.Time) (int, error) {
+	sent := 0
+	err := s.tx.WithinTx(ctx, func(ctx context.Context) error {
+		sent = 0
+		sub, ok, err := s.store.LockSubscription(ctx, id)
+		if err != nil || !ok {
+			return err
+		}
+		scope, err := s.ownerScope(ctx, sub.UserID)
+		if err != nil {
+			return err
+		}
+		if scope.Empty() {
+			return s.store.MarkSubscriptionChecked(ctx, sub.ID, now, false)
+		}
+		if !sub.BaselineDone {
+			return s.recordBaseline(ctx, scope, sub, now)
+		}
+		matches, err := s.store.UnseenSubscriptionMatches(ctx, scope, sub, now, s.SweepMatches)
+		if err != nil {
+			return err
+		}
+		ids := make([]string, len(matches))
+		for i, m := range matches {
+			ids[i] = m.CaseID
+		}
+		added, err := s.store.RecordSubscriptionMatches(ctx, sub.ID, ids, true, now)
+		if err != nil {
+			return err
+		}
+		if len(added) > 0 {
+			if sent, err = s.notifyMatches(ctx, sub, matches, added, now); err != nil {
+				return err
+			}
+		}
+		return s.store.MarkSubscriptionChecked(ctx, sub.ID, now, false)
+	})
+	return sent, err
+}
+
+// recordBaseline records up to SweepMatches of the cases a subscription matches now without
+// notifications; when that was all of them (fewer than a full batch), its baseline is done and
+// later sweeps notify. A subscription matching more is continued by the next sweeps, silently.
+func (s *Supervision) recordBaseline(ctx context.Context, scope domain.Scope, sub domain.Subscription, now time.Time) error {
+	matches, err := s.store.UnseenSubscriptionMatches(ctx, scope, sub, now, s.SweepMatches)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(matches))
+	for i, m := range matches {
+		ids[i] = m.CaseID
+	}
+	if _, err := s.store.RecordSubscriptionMatches(ctx, sub.ID, ids, false, now); err != nil {
+		return err
+	}
+	return s.store.MarkSubscriptionChecked(ctx, sub.ID, now, len(matches) < s.SweepMatches)
+}
+
+// ownerScope is where a subscription's owner may read cases now, from their current grants; an
+// owner who is gone or inactive reads nothing.
+func (s *Supervision) ownerScope(ctx context.Context, userID string) (domain.Scope, error) {
+	u, err := s.users.GetUser(ctx, userID)
+	if domain.ErrorCodeOf(err) == domain.CodeNotFound {
+		return domain.Scope{UserID: userID, Action: domain.ActCaseRead}, nil
+	} else if err != nil {
+		return domain.Scope{}, err
+	}
+	if !u.Active {
+		return domain.Scope{UserID: userID, Action: domain.ActCaseRead}, nil
+	}
+	grants, err := s.users.GrantsOf(ctx, u.ID)
+	if err != nil {
+		return domain.Scope{}, err
+	}
+	return s.authz.Scope(&Principal{User: u, Grants: grants}, domain.ActCaseRead), nil
+}
+
+// notifyMatches tells a subscriber of the cases just recorded: one notification per case, or one
+// summary past SubscriptionNoticeLimit. It returns how many notifications it wrote.
+func (s *Supervision) notifyMatches(ctx context.Context, sub domain.Subscription, matches []domain.SubscriptionMatch, added []string, now time.Time) (int, error) {
+	isNew := make(map[string]bool, len(added))
+	for _, id := range added {
+		isNew[id] = true
+	}
+	var fresh []domain.SubscriptionMatch
+	for _, m := range matches {
+		if isNew[m.CaseID] {
+			fresh = append(fresh, m)
+		}
+	}
+	nameVI, nameEN := "không tên", "unnamed"
+	if sub.Name != "" {
+		nameVI, nameEN = sub.Name, sub.Name
+	}
+	tell := func(dedup, caseID string, unitID int64, payload map[string]any, titleVI, titleEN, bodyVI, bodyEN string) (int, error) {
+		payload["subscription_id"] = sub.ID
+		body, _ := json.Marshal(payload)
+		ev := domain.OutboxEvent{DedupKey: dedup, Topic: TopicSubscriptionMatched, CaseID: caseID, UnitID: unitID, Payload: body, CreatedAt: now}
+		n := domain.Notification{CaseID: caseID, UnitID: unitID, Kind: TopicSubscriptionMatched, TitleVI: titleVI, TitleEN: titleEN,
+			BodyVI: bodyVI, BodyEN: bodyEN, CreatedAt: now}
+		return s.store.NotifySupervision(ctx, ev, n, []string{sub.UserID}, 0, systemActor)
+	}
+	if len(fresh) > SubscriptionNoticeLimit {
+		ids := make([]string, len(fresh))
+		for i, m := range fresh {
+			ids[i] = m.CaseID
+		}
+		// The first case of a batch is recorded for the first time now, so the key is new.
+		n, err := tell(fmt.Sprintf("%s:%s:batch:%s", TopicSubscriptionMatched, sub.ID, fresh[0].CaseID), "", 0,
+			map[string]any{"case_ids": ids, "count": len(fresh)},
+			"Có hồ sơ mới khớp tiêu chí theo dõi: "+nameVI, "New cases match your subscription: "+nameEN,
+			fmt.Sprintf("%d hồ sơ nay khớp tiêu chí theo dõi \"%s\"; xem danh sách trong mục theo dõi.", len(fresh), nameVI),
+			fmt.Sprintf("%d cases now match the subscription \"%s\"; see its list of cases.", len(fresh), nameEN))
+		return min(n, 1), err
+	}
+	sent := 0
+	for _, m := range fresh {
+		n, err := tell(fmt.Sprintf("%s:%s:%s", TopicSubscriptionMatched, sub.ID, m.CaseID), m.CaseID, m.UnitID,
+			map[string]any{"case_id": m.CaseID, "case_number": m.Number},
+			"Hồ sơ khớp tiêu chí theo dõi: "+nameVI, "A case matches your subscription: "+nameEN,
+			fmt.Sprintf("Hồ sơ %s (%s) nay khớp tiêu chí theo dõi \"%s\".", m.Number, m.UnitCode, nameVI),
+			fmt.Sprintf("Case %s (%s) now matches the subscription \"%s\".", m.Number, m.UnitCode, nameEN))
+		if err != nil {
+			return sent, err
+		}
+		sent += n
+	}
+	return sent, nil
 }

@@ -1,12 +1,15 @@
 package e2e_test
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"kiemsat/service"
 	"kiemsat/service/seed"
 )
 
@@ -618,6 +621,138 @@ func TestSupervisionSubscriptions(t *testing.T) {
 		http.StatusNotFound, "not_found")
 	wantError(t, e.post(v1+"/subscriptions", e.login("hn.quantri").AccessToken, map[string]any{"public_interest": true}), http.StatusForbidden, "forbidden")
 	wantDetail(t, e.get(v1+"/subscriptions/"+byInterest.ID+"/cases?limit=201", hnChief), http.StatusUnprocessableEntity, "invalid", "limit", "max")
+}
+
+// A subscription tells its owner in the app, once, of each case that starts matching it after it
+// was made: the sweep of the deadline monitor evaluates it. The cases matching when it is made are
+// its baseline (no notification); a case the owner cannot read is never told; a second sweep, or
+// the case unmarked and marked again, tells nothing more; many new cases at once make one summary.
+// The case itself shows its public-interest mark.
+func TestSupervisionSubscriptionNotifications(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	tm := loginKV1(e)
+	hnChief := e.login("hn.vientruong").AccessToken
+	kv2Chief := e.login("hnkv2.vientruong").AccessToken
+	mark := func(s *story, on bool) {
+		t.Helper()
+		r := e.send(req{Method: "PUT", Path: v1 + "/cases/" + s.id + "/public-interest", Token: tm.ksv,
+			Body: map[string]any{"version": s.version, "public_interest": on}})
+		if r.Status != http.StatusOK {
+			t.Fatalf("mark public interest %v: %d %s", on, r.Status, r.Body)
+		}
+		var m struct {
+			Version int `json:"version"`
+		}
+		r.decode(t, &m)
+		s.version = m.Version
+	}
+	sweep := func() {
+		t.Helper()
+		if _, err := e.svc.Monitor.Sweep(ctx, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	told := func(token, caseID string) int {
+		t.Helper()
+		n := 0
+		for _, k := range notificationKinds(t, e, token, caseID) {
+			if k == "subscription.matched" {
+				n++
+			}
+		}
+		return n
+	}
+	type publicView struct {
+		ID             string `json:"id"`
+		PublicInterest *bool  `json:"public_interest"`
+	}
+
+	before := newStory(t, e, tm, nil)
+	mark(before, true)
+	sub := decodeAs[struct {
+		ID string `json:"id"`
+	}](t, e.post(v1+"/subscriptions", hnChief, map[string]any{"name": "Dư luận quan tâm", "public_interest": true}), http.StatusCreated)
+	// The sibling unit's chief subscribes too, but reads none of KV01's cases.
+	decodeAs[struct {
+		ID string `json:"id"`
+	}](t, e.post(v1+"/subscriptions", kv2Chief, map[string]any{"public_interest": true}), http.StatusCreated)
+	sweep()
+	if n := told(hnChief, before.id); n != 0 {
+		t.Errorf("a case matching when the subscription was made was told %d times", n)
+	}
+	if n := e.count(`SELECT count(*) FROM subscription_matches WHERE subscription_id = $1 AND case_id = $2 AND NOT notified`, sub.ID, before.id); n != 1 {
+		t.Errorf("the baseline case is recorded %d times", n)
+	}
+
+	later := newStory(t, e, tm, nil)
+	got := decodeAs[publicView](t, e.get(v1+"/cases/"+later.id, tm.chief), http.StatusOK)
+	if got.PublicInterest == nil || *got.PublicInterest {
+		t.Fatalf("a new case's public_interest: %v", got.PublicInterest)
+	}
+	mark(later, true)
+	got = decodeAs[publicView](t, e.get(v1+"/cases/"+later.id, tm.chief), http.StatusOK)
+	if got.PublicInterest == nil || !*got.PublicInterest {
+		t.Errorf("after marking, GET /cases/{id} shows public_interest %v", got.PublicInterest)
+	}
+	listed := false
+	for _, c := range listOf[publicView](t, e, v1+"/cases?limit=100", tm.chief).Items {
+		if c.ID == later.id {
+			listed = c.PublicInterest != nil && *c.PublicInterest
+		}
+	}
+	if !listed {
+		t.Error("the case list does not show the mark")
+	}
+
+	sweep()
+	if n := told(hnChief, later.id); n != 1 {
+		t.Errorf("the case that started matching was told %d times, want 1", n)
+	}
+	if n := told(kv2Chief, later.id); n != 0 {
+		t.Errorf("a chief who cannot read the case was told %d times", n)
+	}
+	sweep()
+	// Unmarked and marked again, the case was told already for this subscription.
+	mark(later, false)
+	sweep()
+	mark(later, true)
+	e.clock.Advance(time.Minute)
+	sweep()
+	if n := told(hnChief, later.id); n != 1 {
+		t.Errorf("after more sweeps the case was told %d times, want 1", n)
+	}
+	if n := e.count(`SELECT count(*) FROM notifications WHERE kind = 'subscription.matched'`); n != 1 {
+		t.Errorf("%d subscription notifications in all, want 1", n)
+	}
+
+	// More than service.SubscriptionNoticeLimit new cases in one sweep: one summary, no case named.
+	var many []string
+	for range service.SubscriptionNoticeLimit + 1 {
+		many = append(many, newStory(t, e, tm, nil).id)
+	}
+	e.exec(`UPDATE cases SET public_interest = true WHERE id = ANY($1::uuid[])`, "{"+strings.Join(many, ",")+"}")
+	sweep()
+	sweep()
+	if n := e.count(`SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id
+		WHERE n.kind = 'subscription.matched' AND n.case_id IS NULL AND u.username = 'hn.vientruong'`); n != 1 {
+		t.Errorf("%d summary notifications, want 1", n)
+	}
+	for _, id := range many {
+		if n := told(hnChief, id); n != 0 {
+			t.Errorf("case %s of the batch was told one by one (%d)", id, n)
+		}
+	}
+	if n := e.count(`SELECT count(*) FROM subscription_matches WHERE subscription_id = $1 AND notified`, sub.ID); n != len(many)+1 {
+		t.Errorf("%d cases recorded as told, want %d", n, len(many)+1)
+	}
+	// Deleting the subscription deletes what it saw.
+	if r := e.send(req{Method: "DELETE", Path: v1 + "/subscriptions/" + sub.ID, Token: hnChief}); r.Status != http.StatusNoContent {
+		t.Fatalf("delete: %d %s", r.Status, r.Body)
+	}
+	if n := e.count(`SELECT count(*) FROM subscription_matches WHERE subscription_id = $1`, sub.ID); n != 0 {
+		t.Errorf("%d matches left after the subscription was deleted", n)
+	}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
