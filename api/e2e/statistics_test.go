@@ -354,3 +354,75 @@ func TestIndicatorDefinitionsInTheDatabase(t *testing.T) {
 		t.Errorf("penal_chapters %v, workflow %v", chapters, want)
 	}
 }
+
+// TestStatisticsEveryIndicatorByHand drives one story per indicator through the API and checks
+// that every one of the 14 moves by exactly what was done: received, resolved, instituted,
+// prosecuted, tried, suspended (twice, one case), terminated, returned by the procuracy and by the
+// court, an accused detained, violations found (counted here by an independent query of the
+// violations recorded) and one remedied by the act done late.
+func TestStatisticsEveryIndicatorByHand(t *testing.T) {
+	e := newEnv(t)
+	tm := loginKV1(e)
+	kv1 := e.units[seed.RegionalCode("HNI", 1)].ID
+	y := e.clock.Now().In(ict).Year()
+	from, to := time.Date(y, 1, 1, 0, 0, 0, 0, ict), time.Date(y+2, 1, 1, 0, 0, 0, 0, ict)
+	query := "unit_id=" + strconv.FormatInt(kv1, 10) + "&include_subunits=false&from=" + from.Format(time.DateOnly) + "&to=" +
+		to.AddDate(0, 0, -1).Format(time.DateOnly)
+	violations := func() int64 {
+		return int64(e.count(`SELECT count(*) FROM violations WHERE unit_id = $1 AND withdrawn_at IS NULL AND detected_at >= $2 AND detected_at < $3`,
+			kv1, from, to))
+	}
+	before, foundBefore := e.statistics(t, tm.chief, query).Totals, violations()
+
+	// A: instituted, an accused detained, returned by the procuracy, indicted, returned by the court.
+	a := newStory(t, e, tm, nil)
+	a.investigate(tm)
+	acc := a.addAccused(tm, "Trần Văn Bình", "001095012345")
+	a.detain(tm, acc, "41/LTG-VKS", 60)
+	a.prosecute(tm)
+	a.decide(tm.chief, a.vks("return_for_supplementary", "number", "1/QĐ-VKS-TBS"))
+	a.decide(tm.ksv, a.cqdt("conclude_supplementary", "number", "1/KLĐTBS"))
+	a.indict(tm)
+	a.decide(tm.ksv, a.court("court_return_for_supplementary", "returned_by", "presiding_judge", "number", "01/QĐ-TA-TBS"))
+	// B: tried at first instance.
+	b := newStory(t, e, tm, nil)
+	b.toTrial(tm, "Lê Văn Cường", "001095012346")
+	b.decide(tm.ksv, b.court("pronounce_judgment", "number", "80/HSST"))
+	// C: suspended, resumed, suspended again: one case suspended.
+	c := newStory(t, e, tm, nil)
+	c.investigate(tm)
+	c.decide(tm.ksv, c.cqdt("suspend_investigation", "number", "25/QĐ-TĐCĐT"))
+	c.decide(tm.ksv, c.cqdt("resume_investigation", "number", "26/QĐ-PHĐT"))
+	c.decide(tm.ksv, c.cqdt("suspend_investigation", "number", "27/QĐ-TĐCĐT"))
+	// D: terminated.
+	d := newStory(t, e, tm, nil)
+	d.investigate(tm)
+	d.decide(tm.ksv, d.cqdt("terminate_investigation", "number", "30/QĐ-ĐCĐT"))
+	// E: a report left past its 20 days (Điều 147 BLTTHS), then resolved late: a violation found
+	// and remedied.
+	ev := newStory(t, e, tm, nil)
+	e.clock.Advance(25 * 24 * time.Hour)
+	if _, err := e.svc.Monitor.Sweep(context.Background(), e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	tm = loginKV1(e)
+	ev.decide(tm.ksv, ev.cqdt("institute_case", "number", "15/QĐ-CSĐT"))
+
+	after := e.statistics(t, tm.chief, query).Totals
+	found := violations() - foundBefore
+	if found < 1 {
+		t.Fatalf("no violation recorded for the report left past its limit")
+	}
+	want := map[string]int64{"reports_received": 5, "cases_received": 0, "reports_resolved": 5, "cases_instituted": 4, "accused_instituted": 2,
+		"cases_prosecuted": 2, "cases_tried": 1, "cases_suspended": 1, "cases_terminated": 1, "returned_by_procuracy": 1, "returned_by_court": 1,
+		"accused_in_detention": 1, "violations_found": found, "violations_remedied": 1}
+	if len(want) != len(workflow.Indicators) {
+		t.Fatalf("the test names %d indicators, the definitions %d", len(want), len(workflow.Indicators))
+	}
+	for _, in := range workflow.Indicators {
+		id := string(in.ID)
+		if got := after[id] - before[id]; got != want[id] {
+			t.Errorf("%s moved by %d, want %d", id, got, want[id])
+		}
+	}
+}
