@@ -47,6 +47,15 @@ func queryInt(c *gin.Context, name string, def int) (int, error) {
 	return v, nil
 }
 
+// queryPage reads limit (default domain.DefaultPageSize) and offset (default 0).
+func queryPage(c *gin.Context) (limit, offset int, err error) {
+	if limit, err = queryInt(c, "limit", domain.DefaultPageSize); err != nil {
+		return 0, 0, err
+	}
+	offset, err = queryInt(c, "offset", 0)
+	return limit, offset, err
+}
+
 func queryBool(c *gin.Context, name string, def bool) (bool, error) {
 	s, ok := c.GetQuery(name)
 	if !ok || s == "" {

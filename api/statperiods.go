@@ -142,12 +142,7 @@ func (s *Server) listPeriods(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	limit, err := queryInt(c, "limit", domain.DefaultPageSize)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	offset, err := queryInt(c, "offset", 0)
+	limit, offset, err := queryPage(c)
 	if err != nil {
 		s.fail(c, err)
 		return

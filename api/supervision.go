@@ -88,12 +88,7 @@ func (s *Server) issueInstruction(c *gin.Context) {
 
 // caseInstructions answers GET /cases/{id}/instructions.
 func (s *Server) caseInstructions(c *gin.Context) {
-	limit, err := queryInt(c, "limit", domain.DefaultPageSize)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	offset, err := queryInt(c, "offset", 0)
+	limit, offset, err := queryPage(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -385,12 +380,7 @@ func (s *Server) createSubscription(c *gin.Context) {
 
 // listSubscriptions answers GET /subscriptions: the caller's own.
 func (s *Server) listSubscriptions(c *gin.Context) {
-	limit, err := queryInt(c, "limit", domain.DefaultPageSize)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	offset, err := queryInt(c, "offset", 0)
+	limit, offset, err := queryPage(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -427,12 +417,7 @@ func toSubscriptionCaseJSON(m domain.SubscriptionMatch) subscriptionCaseJSON {
 
 // subscriptionCases answers GET /subscriptions/{id}/cases: the cases it matches now.
 func (s *Server) subscriptionCases(c *gin.Context) {
-	limit, err := queryInt(c, "limit", domain.DefaultPageSize)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	offset, err := queryInt(c, "offset", 0)
+	limit, offset, err := queryPage(c)
 	if err != nil {
 		s.fail(c, err)
 		return

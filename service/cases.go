@@ -412,25 +412,33 @@ func (s *Cases) Unassign(ctx context.Context, p *Principal, caseID, assignmentID
 
 // checkAssignee makes sure the person belongs to the case's unit and holds a prosecuting role there.
 func (s *Cases) checkAssignee(ctx context.Context, cs *domain.Case, userID string) error {
-	u, err := s.users.GetUser(ctx, userID)
+	return checkProsecutorOf(ctx, s.users, cs.UnitID, userID, "user_id", "cán bộ",
+		"chỉ phân công kiểm sát viên hoặc lãnh đạo của đơn vị thụ lý hồ sơ")
+}
+
+// checkProsecutorOf makes sure a user exists, is active and is a prosecutor, deputy chief or chief
+// of a unit: who may be put on a case's team or be sent an instruction about it. field names the
+// input in errors, who the person ("cán bộ"), notOfUnit the refusal when they are not of the unit.
+func checkProsecutorOf(ctx context.Context, users UserStore, unitID int64, userID, field, who, notOfUnit string) error {
+	u, err := users.GetUser(ctx, userID)
 	if domain.ErrorCodeOf(err) == domain.CodeNotFound {
-		return domain.Invalid("user_id", "exists", "cán bộ không tồn tại")
+		return domain.Invalid(field, "exists", who+" không tồn tại")
 	} else if err != nil {
 		return err
 	}
 	if !u.Active {
-		return domain.Invalid("user_id", "active", "cán bộ đã bị vô hiệu hóa")
+		return domain.Invalid(field, "active", who+" đã bị vô hiệu hóa")
 	}
-	grants, err := s.users.GrantsOf(ctx, userID)
+	grants, err := users.GrantsOf(ctx, userID)
 	if err != nil {
 		return err
 	}
 	for _, g := range grants {
-		if g.UnitID == cs.UnitID && (g.Role == domain.RoleProsecutor || g.Role == domain.RoleDeputyChief || g.Role == domain.RoleChief) {
+		if g.UnitID == unitID && (g.Role == domain.RoleProsecutor || g.Role == domain.RoleDeputyChief || g.Role == domain.RoleChief) {
 			return nil
 		}
 	}
-	return domain.Invalid("user_id", "prosecutor_of_unit", "chỉ phân công kiểm sát viên hoặc lãnh đạo của đơn vị thụ lý hồ sơ")
+	return domain.Invalid(field, "prosecutor_of_unit", notOfUnit)
 }
 
 func validUUID(s string) bool {

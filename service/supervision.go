@@ -275,25 +275,8 @@ func (s *Supervision) checkAddressee(ctx context.Context, cs *domain.Case, userI
 	if !validUUID(userID) {
 		return domain.Invalid("addressee_id", "format", "mã cán bộ nhận chỉ đạo không hợp lệ")
 	}
-	u, err := s.users.GetUser(ctx, userID)
-	if domain.ErrorCodeOf(err) == domain.CodeNotFound {
-		return domain.Invalid("addressee_id", "exists", "cán bộ nhận chỉ đạo không tồn tại")
-	} else if err != nil {
-		return err
-	}
-	if !u.Active {
-		return domain.Invalid("addressee_id", "active", "cán bộ nhận chỉ đạo đã bị vô hiệu hóa")
-	}
-	grants, err := s.users.GrantsOf(ctx, userID)
-	if err != nil {
-		return err
-	}
-	for _, g := range grants {
-		if g.UnitID == cs.UnitID && (g.Role == domain.RoleProsecutor || g.Role == domain.RoleDeputyChief || g.Role == domain.RoleChief) {
-			return nil
-		}
-	}
-	return domain.Invalid("addressee_id", "prosecutor_of_unit", "chỉ đạo gửi kiểm sát viên hoặc lãnh đạo của đơn vị thụ lý hồ sơ")
+	return checkProsecutorOf(ctx, s.users, cs.UnitID, userID, "addressee_id", "cán bộ nhận chỉ đạo",
+		"chỉ đạo gửi kiểm sát viên hoặc lãnh đạo của đơn vị thụ lý hồ sơ")
 }
 
 // InstructionMove is a step of an instruction's lifecycle after its issue.
