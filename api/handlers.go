@@ -493,6 +493,13 @@ func (s *Server) listCases(c *gin.Context) {
 	if v := c.Query("prosecutor_id"); v != "" {
 		f.ProsecutorID = &v
 	}
+	if v := c.Query("class"); v != "" {
+		cl := domain.SeverityClass(v)
+		f.Class = &cl
+	}
+	if f.Ascending, err = querySort(c); fail(err) {
+		return
+	}
 	if f.ReceivedFrom, err = queryTime(c, "received_from"); fail(err) {
 		return
 	}
@@ -520,6 +527,18 @@ func (s *Server) listCases(c *gin.Context) {
 		out.Items[i] = toCaseJSON(&page.Items[i], false)
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// querySort reads the case list's order: sort=-received_at (the default, newest first) or
+// sort=received_at (oldest first); it reports whether the order is ascending.
+func querySort(c *gin.Context) (bool, error) {
+	switch c.Query("sort") {
+	case "", "-received_at":
+		return false, nil
+	case "received_at":
+		return true, nil
+	}
+	return false, domain.Invalid("sort", "enum", "sort phải là received_at (cũ nhất trước) hoặc -received_at (mới nhất trước)")
 }
 
 func (s *Server) getCase(c *gin.Context) {

@@ -319,6 +319,7 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"PATCH /api/v1/users/{id}":                   "UserPatch",
 		"POST /api/v1/users/{id}/grants":             "GrantCreate",
 		"POST /api/v1/cases":                         "CaseCreate",
+		"POST /api/v1/cases/duplicates":              "CaseCreate",
 		"PATCH /api/v1/cases/{id}":                   "CasePatch",
 		"POST /api/v1/cases/{id}/assignments":        "AssignmentCreate",
 		"POST /api/v1/cases/{id}/decisions":          "DecisionInput",

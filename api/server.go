@@ -176,6 +176,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "DELETE", Path: v1 + "/users/:id/grants/:grantId", Rule: Rule(domain.ActGrantManage), handler: s.revokeGrant},
 
 		{Method: "POST", Path: v1 + "/cases", Rule: Rule(domain.ActCaseCreate), handler: s.createCase},
+		{Method: "POST", Path: v1 + "/cases/duplicates", Rule: Rule(domain.ActCaseCreate), handler: s.caseDuplicates},
 		{Method: "GET", Path: v1 + "/cases", Rule: Rule(domain.ActCaseRead), handler: s.listCases},
 		{Method: "GET", Path: v1 + "/cases/:id", Rule: Rule(domain.ActCaseRead), handler: s.getCase},
 		{Method: "GET", Path: v1 + "/caseload", Rule: Rule(domain.ActCaseRead), handler: s.getCaseload},

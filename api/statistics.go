@@ -3,15 +3,12 @@ package api
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/xuri/excelize/v2"
 
 	"kiemsat/domain"
 	"kiemsat/service"
@@ -181,35 +178,6 @@ func (s *Server) getStatisticCases(c *gin.Context) {
 	})
 }
 
-// statTable is a report as a table with Vietnamese headers, for CSV and XLSX.
-func statTable(rep service.StatReport) [][]string {
-	names := map[string]string{}
-	for _, in := range rep.Definitions {
-		names[string(in.ID)] = in.NameVI
-	}
-	rows := [][]string{{"Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị", "Mức độ tội phạm", "Chương BLHS", "Số lượng"}}
-	for _, r := range rep.Rows {
-		unit, class, chapter := "Tất cả", "Tất cả", "Tất cả"
-		if r.UnitID != nil {
-			unit = rep.Units[*r.UnitID].Code
-		}
-		if r.Class != nil {
-			class = domain.SeverityClass(*r.Class).NameVI()
-			if *r.Class == "" {
-				class = "Chưa xác định"
-			}
-		}
-		if r.Chapter != nil {
-			chapter = *r.Chapter
-			if chapter == "" {
-				chapter = "Chưa xác định"
-			}
-		}
-		rows = append(rows, []string{r.Indicator, names[r.Indicator], unit, class, chapter, strconv.FormatInt(r.Value, 10)})
-	}
-	return rows
-}
-
 // exportStatistics answers GET /statistics/export?format=csv|xlsx: the report as a file with
 // Vietnamese headers (CSV in UTF-8 with a byte-order mark, which Excel needs to read diacritics).
 func (s *Server) exportStatistics(c *gin.Context) {
@@ -228,14 +196,12 @@ func (s *Server) exportStatistics(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	table := statTable(rep)
-	name := fmt.Sprintf("thong-ke-%d-%s-%s", rep.Filter.UnitID, rep.Filter.From.In(service.VietnamTime).Format("20060102"),
-		rep.Filter.To.AddDate(0, 0, -1).In(service.VietnamTime).Format("20060102"))
-	var buf bytes.Buffer
+	name := service.StatExportName(rep)
 	if format == "csv" {
+		var buf bytes.Buffer
 		buf.WriteString("\ufeff")
 		w := csv.NewWriter(&buf)
-		if err := w.WriteAll(table); err != nil {
+		if err := w.WriteAll(service.StatTable(rep)); err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -243,64 +209,11 @@ func (s *Server) exportStatistics(c *gin.Context) {
 		c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 		return
 	}
-	if err := writeStatXLSX(&buf, rep, table); err != nil {
+	body, err := service.StatisticsXLSX(rep)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.Header("Content-Disposition", attachment(name+".xlsx"))
-	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
-}
-
-// writeStatXLSX writes the report's table on a sheet "Thống kê" and the definitions used on a
-// sheet "Định nghĩa", so a figure always travels with what it means.
-func writeStatXLSX(buf *bytes.Buffer, rep service.StatReport, table [][]string) error {
-	x := excelize.NewFile()
-	defer x.Close()
-	const sheet, defs = "Thống kê", "Định nghĩa"
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	for i, row := range table {
-		for j, v := range row {
-			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
-			var val any = v
-			if i > 0 && j == len(row)-1 {
-				n, _ := strconv.ParseInt(v, 10, 64)
-				val = n
-			}
-			if err := x.SetCellValue(sheet, cell, val); err != nil {
-				return err
-			}
-		}
-	}
-	if err := x.SetRowStyle(sheet, 1, 1, bold); err != nil {
-		return err
-	}
-	_ = x.SetColWidth(sheet, "B", "B", 48)
-	if _, err := x.NewSheet(defs); err != nil {
-		return err
-	}
-	head := []string{"Mã chỉ tiêu", "Phiên bản", "Tên chỉ tiêu", "Mô tả"}
-	for j, h := range head {
-		cell, _ := excelize.CoordinatesToCellName(j+1, 1)
-		_ = x.SetCellValue(defs, cell, h)
-	}
-	_ = x.SetRowStyle(defs, 1, 1, bold)
-	for i, in := range rep.Definitions {
-		for j, v := range []any{string(in.ID), in.Version, in.NameVI, in.DescriptionVI} {
-			cell, _ := excelize.CoordinatesToCellName(j+1, i+2)
-			if err := x.SetCellValue(defs, cell, v); err != nil {
-				return err
-			}
-		}
-	}
-	period := fmt.Sprintf("Kỳ: %s – %s; đơn vị %d%s; lập lúc %s", rep.Filter.From.In(service.VietnamTime).Format("02/01/2006"),
-		rep.Filter.To.AddDate(0, 0, -1).In(service.VietnamTime).Format("02/01/2006"), rep.Filter.UnitID,
-		map[bool]string{true: " và cấp dưới", false: ""}[rep.Filter.IncludeSubunits], rep.At.In(service.VietnamTime).Format("15:04 02/01/2006"))
-	_ = x.SetCellValue(defs, "F1", strings.TrimSpace(period))
-	return x.Write(buf)
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
 }

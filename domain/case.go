@@ -434,12 +434,21 @@ type CaseFilter struct {
 	DueBefore      *time.Time
 	InDetention    *bool
 	OpenViolations *bool
-	Limit          int
-	Cursor         *CaseCursor
+	// Class: the case's severity class (phân loại tội phạm, Điều 9 BLHS) as its time limits are
+	// computed by (service.GoverningClass, the timeline's class): the heaviest standing charge of the
+	// accused still in the case, else the class of the offence named at registration. A case with
+	// neither has no class and matches no Class filter.
+	Class *SeverityClass
+	// Ascending lists the oldest first (received_at ascending, then id ascending) instead of the
+	// default newest first; the cursor then moves forward in that order.
+	Ascending bool
+	Limit     int
+	Cursor    *CaseCursor
 }
 
 // CaseCursor is the keyset position after which the next page starts, in the list's stable order
-// (received_at descending, then id descending).
+// (received_at descending, then id descending; both ascending with CaseFilter.Ascending). It is a
+// position only: the next page is read in the order of the filter it is passed with.
 type CaseCursor struct {
 	ReceivedAt time.Time
 	ID         string

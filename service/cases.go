@@ -38,25 +38,16 @@ func NewCases(tx TxRunner, cases CaseStore, units UnitStore, users UserStore, au
 // next number of its unit, year and kind, and a code unique across the whole system.
 func (s *Cases) Register(ctx context.Context, p *Principal, in domain.CaseInput) (*domain.Case, error) {
 	now := s.clock.Now()
-	if err := in.Validate(now); err != nil {
+	unit, allowed, err := s.admitRegistration(ctx, p, in, now)
+	if err != nil {
 		return nil, err
 	}
-	unit, err := s.units.GetUnit(ctx, in.UnitID)
-	if domain.ErrorCodeOf(err) == domain.CodeNotFound {
-		return nil, domain.Invalid("unit_id", "exists", "đơn vị tiếp nhận không tồn tại")
-	} else if err != nil {
-		return nil, err
-	}
-	if !unit.Active {
-		return nil, domain.Invalid("unit_id", "active", "đơn vị tiếp nhận đã ngừng hoạt động")
-	}
-	if !s.authz.Scope(p, domain.ActCaseCreate).PermitsUnit(unit.ID, unit.Path) {
+	if !allowed {
 		e := p.audit(now, "case.create", "unit", fmt.Sprint(unit.ID), unit.ID, domain.OutcomeDenied, "")
 		if err := recordDenied(ctx, s.audit, e); err != nil {
 			return nil, err
 		}
-		return nil, &domain.Error{Code: domain.CodeForbidden, Message: "bạn không có quyền đăng ký hồ sơ tại đơn vị này",
-			Details: []domain.Detail{{Field: "unit_id", Rule: "scope", Message: "ngoài phạm vi được giao"}}}
+		return nil, errNoRegisterRight()
 	}
 	received := in.ReceivedAt.In(VietnamTime)
 	cs := &domain.Case{
@@ -154,6 +145,9 @@ func (s *Cases) List(ctx context.Context, p *Principal, f domain.CaseFilter) (do
 	}
 	if f.Kind != nil && !f.Kind.Valid() {
 		return domain.CasePage{}, domain.Invalid("kind", "enum", "loại hồ sơ không hợp lệ")
+	}
+	if f.Class != nil && !f.Class.Valid() {
+		return domain.CasePage{}, domain.Invalid("class", "enum", "loại tội phạm phải là less_serious, serious, very_serious hoặc particularly_serious")
 	}
 	if f.Clock != "" && f.Clock != "overdue" && f.Clock != "due_soon" {
 		return domain.CasePage{}, domain.Invalid("clock", "enum", "clock phải là overdue hoặc due_soon")
@@ -457,3 +451,58 @@ func mustUUIDv7() string {
 
 // Scope exposes the caller's scope for an action, for /me.
 func (s *Cases) Scope(p *Principal, act domain.Action) domain.Scope { return s.authz.Scope(p, act) }
+
+// Assignees are the people a caller who may assign the case's team could put on it: the active
+// prosecutors, deputy chiefs and chiefs of the case's unit, as checkAssignee accepts them. A caller
+// who may not assign gets none; one who may not read the case, not found.
+func (s *Cases) Assignees(ctx context.Context, p *Principal, cs *domain.Case) ([]domain.User, error) {
+	ref := cs.Ref(p.User.ID)
+	if !s.authz.Scope(p, domain.ActCaseRead).PermitsCase(ref) {
+		return nil, domain.NotFound("hồ sơ")
+	}
+	if !s.authz.Scope(p, domain.ActCaseAssign).PermitsCase(ref) {
+		return nil, nil
+	}
+	unitID := cs.UnitID
+	all := domain.Scope{UserID: p.User.ID, Action: domain.ActUserRead, Entries: []domain.ScopeEntry{{UnitID: cs.UnitID, UnitPath: cs.UnitPath}}}
+	page, err := s.users.ListUsers(ctx, all, UserFilter{UnitID: &unitID, Limit: domain.MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.User
+	for _, u := range page.Items {
+		if !u.Active {
+			continue
+		}
+		if err := s.checkAssignee(ctx, cs, u.ID); err == nil {
+			out = append(out, u)
+		} else if domain.ErrorCodeOf(err) != domain.CodeInvalid {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// admitRegistration checks a registration as Register and Duplicates both judge it: the input,
+// the receiving unit (exists, active) and whether the caller may register there (allowed false:
+// a refusal the caller answers with errNoRegisterRight, Register auditing it first).
+func (s *Cases) admitRegistration(ctx context.Context, p *Principal, in domain.CaseInput, now time.Time) (domain.Unit, bool, error) {
+	if err := in.Validate(now); err != nil {
+		return domain.Unit{}, false, err
+	}
+	unit, err := s.units.GetUnit(ctx, in.UnitID)
+	if domain.ErrorCodeOf(err) == domain.CodeNotFound {
+		return unit, false, domain.Invalid("unit_id", "exists", "đơn vị tiếp nhận không tồn tại")
+	} else if err != nil {
+		return unit, false, err
+	}
+	if !unit.Active {
+		return unit, false, domain.Invalid("unit_id", "active", "đơn vị tiếp nhận đã ngừng hoạt động")
+	}
+	return unit, s.authz.Scope(p, domain.ActCaseCreate).PermitsUnit(unit.ID, unit.Path), nil
+}
+
+func errNoRegisterRight() error {
+	return &domain.Error{Code: domain.CodeForbidden, Message: "bạn không có quyền đăng ký hồ sơ tại đơn vị này",
+		Details: []domain.Detail{{Field: "unit_id", Rule: "scope", Message: "ngoài phạm vi được giao"}}}
+}

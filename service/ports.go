@@ -128,6 +128,10 @@ type CaseStore interface {
 	EndAssignment(ctx context.Context, id string, by string, at time.Time) error
 	// TouchCase bumps a case's version, so a concurrent edit of the same version conflicts.
 	TouchCase(ctx context.Context, id string, version int, now time.Time) error
+	// FindDuplicates returns at most limit records in scope that a new registration may repeat: a
+	// party holds one of nationalIDs, or (summary not empty) the summary is similar to that of a
+	// record of unitID's subtree received since since. See domain.DuplicateHint.
+	FindDuplicates(ctx context.Context, scope domain.Scope, nationalIDs []string, summary string, unitID int64, since time.Time, limit int) ([]domain.DuplicateHint, error)
 }
 
 // AuditStore reads the audit log and verifies its chain.

@@ -156,13 +156,8 @@ func Apply(cs *CaseState, req Request, actor Actor, now time.Time) (Result, erro
 			Details: []domain.Detail{{Field: "step", Rule: "unknown_step", Message: fmt.Sprintf("không có thao tác %q trong bảng chuyển giai đoạn", req.Step)}}}
 	}
 	res := Result{Transition: t, From: cs.Stage, To: cs.Stage, AccusedTo: map[string]domain.AccusedStatus{}, MeasureTo: map[string]domain.MeasureStatus{}}
-	// Who may record comes first: a caller who may not take the step learns nothing about why
-	// else it would fail. The levels come from the authorities table where a row applies.
-	t = cs.withRecordAuthority(t, req)
-	if err := checkActor(t, actor); err != nil {
-		return res, err
-	}
-	if err := checkSubject(cs, t, req); err != nil {
+	t, err := admit(cs, t, req, actor)
+	if err != nil {
 		return res, err
 	}
 	if t.Effect == EffectExtendMeasure {
@@ -198,6 +193,19 @@ func Apply(cs *CaseState, req Request, actor Actor, now time.Time) (Result, erro
 	}
 	applyTo(&res, cs, t, req, res.Status == domain.DecisionPending)
 	return res, nil
+}
+
+// admit is the part of Apply that says whether actor may take step t on the subject req names
+// in the case's current state, before the request's contents (issuer, dates, guards) are judged:
+// who may record comes first, so that a caller who may not take the step learns nothing about
+// why else it would fail, then the subject's state. The levels come from the authorities table
+// where a row applies; t is returned with them. Offers asks the same question for every step.
+func admit(cs *CaseState, t Transition, req Request, actor Actor) (Transition, error) {
+	t = cs.withRecordAuthority(t, req)
+	if err := checkActor(t, actor); err != nil {
+		return t, err
+	}
+	return t, checkSubject(cs, t, req)
 }
 
 // applyTo fills the state changes of a step: the target state now, or the pending state while

@@ -33,6 +33,7 @@ import (
 	"kiemsat/repository/pgtest"
 	"kiemsat/service"
 	"kiemsat/service/seed"
+	"kiemsat/web"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -109,7 +110,11 @@ func build(ctx context.Context) (*benchEnv, error) {
 	}
 	srv := api.NewServer(api.Deps{Log: log, JWT: jwt, Services: svc, Auditor: store,
 		Ready: func(context.Context) error { return nil }, Version: "bench"})
-	e := &benchEnv{handler: srv.Handler(), store: store, svc: svc, jwt: jwt}
+	ui, err := web.New(web.Deps{Log: log, Services: svc, Tokens: jwt, Version: "bench"})
+	if err != nil {
+		return nil, err
+	}
+	e := &benchEnv{handler: web.Routes(srv.Handler(), ui.Handler()), store: store, svc: svc, jwt: jwt}
 	if e.pool, err = pgxpool.New(ctx, url); err != nil {
 		return nil, err
 	}

@@ -241,6 +241,8 @@ func (f *fixture) bodyRoutes() map[string]bodyRoute {
 			invalid: map[string]any{"role": "emperor", "unit_id": f.kv1}, invalidField: "role", invalidRule: "enum"},
 		"POST " + v1 + "/cases": {user: "hnkv1.thuky", path: v1 + "/cases", typeField: "unit_id", typeBody: `{"kind":"report","unit_id":"` + kv1s + `"}`,
 			invalid: badCase, invalidField: "parties[0].national_id", invalidRule: "format"},
+		"POST " + v1 + "/cases/duplicates": {user: "hnkv1.thuky", path: v1 + "/cases/duplicates", typeField: "unit_id", typeBody: `{"kind":"report","unit_id":"` + kv1s + `"}`,
+			invalid: badCase, invalidField: "parties[0].national_id", invalidRule: "format"},
 		"PATCH " + v1 + "/cases/:id": {user: "hnkv1.thuky", path: v1 + "/cases/" + f.caseID, typeField: "secret", typeBody: `{"version":1,"secret":"no"}`,
 			invalid: map[string]any{"version": f.caseVer, "received_at": future}, invalidField: "received_at", invalidRule: "not_future"},
 		"POST " + v1 + "/cases/:id/assignments": {user: "hnkv1.vientruong", path: v1 + "/cases/" + f.caseID + "/assignments", typeField: "version", typeBody: `{"version":"2"}`,
@@ -501,6 +503,10 @@ func TestBadQueryParams(t *testing.T) {
 	invalid(clerk, v1+"/cases?received_from=2026-05-01&received_to=2026-05-01", "received_to", "after_from")
 	invalid(clerk, v1+"/cases?stage=bogus", "stage", "enum")
 	invalid(clerk, v1+"/cases?kind=rumour", "kind", "enum")
+	invalid(clerk, v1+"/cases?class=bogus", "class", "enum")
+	invalid(clerk, v1+"/cases?class=%C3%8DNT", "class", "enum")
+	invalid(clerk, v1+"/cases?sort=asc", "sort", "enum")
+	invalid(clerk, v1+"/cases?sort=-id", "sort", "enum")
 	invalid(clerk, v1+"/cases?prosecutor_id=abc", "prosecutor_id", "format")
 	invalid(clerk, v1+"/cases?q="+strings.Repeat("a", 201), "q", "length")
 	invalid(clerk, v1+"/cases?unit_id=987654321", "unit_id", "exists")

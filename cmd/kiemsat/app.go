@@ -14,6 +14,7 @@ import (
 	"kiemsat/api"
 	"kiemsat/repository"
 	"kiemsat/service"
+	"kiemsat/web"
 	"kiemsat/workflow"
 )
 
@@ -27,6 +28,7 @@ type App struct {
 	*service.Services
 	Hasher service.PasswordHasher
 	server *api.Server
+	web    *web.Server
 	// Objects keeps the bytes of case files: MinIO when configured, else a local folder.
 	Objects service.ObjectStore
 }
@@ -119,6 +121,11 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.server = api.NewServer(api.Deps{Log: log, JWT: jwt, Services: a.Services, Auditor: store, Idempotency: store,
 			Ready: a.ready, Registry: reg, MaxBody: cfg.MaxBodyBytes, Version: version, TrustedProxies: cfg.TrustedProxies, Now: clock.Now,
 			TransferTimeout: cfg.TransferTimeout})
+		if a.web, err = web.New(web.Deps{Log: log, Services: a.Services, Tokens: jwt, SecureCookies: cfg.SecureCookies, Version: version,
+			Now: clock.Now, TransferTimeout: cfg.TransferTimeout}); err != nil {
+			a.Close()
+			return nil, err
+		}
 	}
 	return a, nil
 }
@@ -155,7 +162,7 @@ func (a *App) Run(ctx context.Context) error {
 	if a.server == nil {
 		return errors.New("server not configured")
 	}
-	srv := &http.Server{Addr: a.cfg.Addr, Handler: a.server.Handler(), ReadHeaderTimeout: 10 * time.Second,
+	srv := &http.Server{Addr: a.cfg.Addr, Handler: web.Routes(a.server.Handler(), a.web.Handler()), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()

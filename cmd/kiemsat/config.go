@@ -64,6 +64,10 @@ type Config struct {
 	// DemoMustChangePassword makes seed-demo's accounts change their password at first login.
 	DemoMustChangePassword bool   // KIEMSAT_DEMO_MUST_CHANGE_PASSWORD (default false)
 	DemoPassword           string // KIEMSAT_DEMO_PASSWORD (default KiemSat@2026)
+	// SecureCookies marks the web UI's session cookies Secure (with the __Host- prefix): the UI is
+	// then only usable over HTTPS, as in production behind a TLS proxy. make run turns it off for
+	// plain http://127.0.0.1 unless set.
+	SecureCookies bool // KIEMSAT_SECURE_COOKIES (default true; make run: false)
 }
 
 func env(name, def string) string {
@@ -117,6 +121,7 @@ func loadConfig(needKey bool, keyDir string) (Config, error) {
 	c.MaxBodyBytes = integer("KIEMSAT_MAX_BODY_BYTES", 1<<20, 1<<10, 64<<20)
 	c.MigrateOnStart = boolean("KIEMSAT_MIGRATE_ON_START", true)
 	c.DemoMustChangePassword = boolean("KIEMSAT_DEMO_MUST_CHANGE_PASSWORD", false)
+	c.SecureCookies = boolean("KIEMSAT_SECURE_COOKIES", true)
 	c.MakeUpSaturdaysWork = boolean("KIEMSAT_MAKEUP_SATURDAY_WORKING", true)
 	c.MinioEndpoint, c.MinioAccessKey, c.MinioSecretKey = os.Getenv("MINIO_ENDPOINT"), os.Getenv("MINIO_ACCESS_KEY"), os.Getenv("MINIO_SECRET_KEY")
 	c.MinioBucket, c.FilesDir = env("MINIO_BUCKET", "kiemsat-files"), env("KIEMSAT_FILES_DIR", filepath.Join("data", "files"))

@@ -38,6 +38,9 @@ func runDev(ctx context.Context, _ []string) error {
 		fmt.Fprintf(os.Stderr, "private PostgreSQL on 127.0.0.1:%d, data in %s\n", cl.Port(), cl.Dir())
 	}
 	cfg.MigrateOnStart = true
+	if os.Getenv("KIEMSAT_SECURE_COOKIES") == "" {
+		cfg.SecureCookies = false // served on plain http://127.0.0.1
+	}
 	if os.Getenv("KIEMSAT_FILES_DIR") == "" {
 		cfg.FilesDir = filepath.Join(dataDir, "files")
 	}
@@ -54,7 +57,7 @@ func runDev(ctx context.Context, _ []string) error {
 }
 
 func printLogins(cfg Config) {
-	fmt.Printf("\nKiểm Sát Số is running at http://%s\n", cfg.Addr)
+	fmt.Printf("\nKiểm Sát Số is running at http://%s (web UI: log in in the browser)\n", cfg.Addr)
 	fmt.Printf("API description: http://%s/api/v1/openapi.yaml\n\n", cfg.Addr)
 	fmt.Printf("Demo logins (password for all: %s):\n", cfg.DemoPassword)
 	w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)

@@ -236,8 +236,15 @@ func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config) (Result, error) {
 		}
 	}()
 	res := Result{Stages: map[domain.Stage]int{}}
-	for batch := range batches {
-		if err := insertBatch(ctx, pool, batch, cfg.Now, &res); err != nil {
+	for n := 1; ; n++ {
+		batch, ok := <-batches
+		if !ok {
+			break
+		}
+		// The facts of each batch are computed by joins over the tables being filled; without
+		// statistics the planner takes them for empty and a batch crawls (minutes each on an empty
+		// database). The copied tables are analyzed as they grow: in batches 1, 2, 4, 8, ….
+		if err := insertBatch(ctx, pool, batch, cfg.Now, n&(n-1) == 0, &res); err != nil {
 			return res, fmt.Errorf("gen: batch at case %d: %w", res.Cases, err)
 		}
 		if cfg.Progress != nil {
@@ -371,7 +378,7 @@ func loadUnits(ctx context.Context, pool *pgxpool.Pool) ([]*unitInfo, error) {
 // rows until commit, so a registration through the service waits and then continues after the
 // batch instead of colliding with it. A report instituted as a case holds a number in both
 // registers of its year, as the service gives it.
-func insertBatch(ctx context.Context, pool *pgxpool.Pool, batch []*caseRec, now time.Time, res *Result) error {
+func insertBatch(ctx context.Context, pool *pgxpool.Pool, batch []*caseRec, now time.Time, analyze bool, res *Result) error {
 	type key struct {
 		unit int64
 		year int
@@ -480,6 +487,11 @@ func insertBatch(ctx context.Context, pool *pgxpool.Pool, batch []*caseRec, now 
 		}
 		if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = origin`); err != nil {
 			return err
+		}
+		if analyze {
+			if _, err := tx.Exec(ctx, `ANALYZE cases, case_parties, case_assignments, case_decisions, accused, charges, measures, case_clocks, violations`); err != nil {
+				return fmt.Errorf("analyze: %w", err)
+			}
 		}
 		if _, err := tx.Exec(ctx, `SELECT refresh_case_facts($1::uuid[]), refresh_stat_facts($1::uuid[])`, ids); err != nil {
 			return fmt.Errorf("facts: %w", err)
