@@ -55,6 +55,51 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// testHasher hashes cheaply: the tests' passwords need no protection.
+var testHasher = service.PasswordHasher{Params: service.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
+
+// demo is the demo data every environment starts from: the organisation, the demo users and
+// cases, the authorities and the legal calendar, recorded once per test binary at demoAt through
+// the services (seconds of work) and cloned into each test's own database.
+var (
+	demoAt = time.Now().Truncate(time.Millisecond)
+	demo   = &pgtest.Snapshot{Build: buildDemo}
+)
+
+func buildDemo(ctx context.Context, url string) error {
+	store, err := repository.Open(ctx, url, repository.Options{MaxOpenConns: 8})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	policy, err := repository.NewPolicy(ctx, store, log, 0)
+	if err != nil {
+		return err
+	}
+	defer policy.Close()
+	clock := &fakeClock{now: demoAt}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return err
+	}
+	svc, err := service.NewServices(store, service.Config{Auth: service.DefaultAuthConfig, Policy: policy,
+		Tokens: api.NewJWT(key, issuer, audience, accessTTL, clock.Now), Hasher: testHasher, Clock: clock})
+	if err != nil {
+		return err
+	}
+	// The binary seeds the authorities table on migrate; so does the test, before the demo is
+	// recorded under it, and the legal calendar from the shipped file.
+	if _, err := store.SyncAuthorities(ctx, workflow.DefaultAuthorities()); err != nil {
+		return err
+	}
+	if _, err := seed.Demo(ctx, seed.DepsOf(store, svc, testHasher, clock), demoPassword, false); err != nil {
+		return err
+	}
+	_, err = store.SyncCalendar(ctx, workflow.DefaultCalendarDays())
+	return err
+}
+
 type envOptions struct {
 	auth    service.AuthConfig
 	maxBody int64
@@ -102,7 +147,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		f(&o)
 	}
 	ctx := context.Background()
-	url := pgtest.NewDatabase(t)
+	url := demo.NewDatabase(t)
 	store, err := repository.Open(ctx, url, repository.Options{MaxOpenConns: 30})
 	if err != nil {
 		t.Fatal(err)
@@ -114,13 +159,14 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(policy.Close)
-	clock := &fakeClock{now: time.Now().Truncate(time.Millisecond)}
+	// The clock starts when the demo data was recorded, as if it had just been.
+	clock := &fakeClock{now: demoAt}
 	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	jwt := api.NewJWT(key, issuer, audience, accessTTL, clock.Now)
-	hasher := service.PasswordHasher{Params: service.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
+	hasher := testHasher
 	var objects service.ObjectStore
 	if o.objects != nil {
 		objects = o.objects(t)
@@ -137,18 +183,13 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The binary seeds the authorities table on migrate; so does the test, before the demo is
-	// recorded under it.
-	if _, err := store.SyncAuthorities(ctx, workflow.DefaultAuthorities()); err != nil {
-		t.Fatal(err)
-	}
-	units, err := seed.Demo(ctx, seed.DepsOf(store, svc, hasher, clock), demoPassword, false)
+	all, err := store.ListUnits(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The binary seeds the legal calendar from the shipped file on migrate; so does the test.
-	if _, err := store.SyncCalendar(ctx, workflow.DefaultCalendarDays()); err != nil {
-		t.Fatal(err)
+	units := map[string]domain.Unit{}
+	for _, u := range all {
+		units[u.Code] = u
 	}
 	server := api.NewServer(api.Deps{Log: log, JWT: jwt, Services: svc, Auditor: store, Idempotency: store,
 		Ready: func(ctx context.Context) error { return store.Ping(ctx) }, MaxBody: o.maxBody, Version: "e2e", Now: clock.Now})

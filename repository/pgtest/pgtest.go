@@ -65,6 +65,7 @@ func run(m *testing.M) int {
 	}
 	packageURL = dbURL
 	code := m.Run()
+	dropSnapshots(base)
 	ctx, cancel = context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := dropDatabase(ctx, base, name); err != nil {
@@ -142,11 +143,9 @@ func createDatabase(ctx context.Context, base string) (name, dbURL string, err e
 	if err != nil {
 		return "", "", err
 	}
-	var suffix [4]byte
-	if _, err := rand.Read(suffix[:]); err != nil {
-		return "", "", fmt.Errorf("random database name: %w", err)
+	if name, err = newDatabaseName(); err != nil {
+		return "", "", err
 	}
-	name = fmt.Sprintf("%s%d_%s", databasePrefix, time.Now().Unix(), hex.EncodeToString(suffix[:]))
 	err = retryBusy(ctx, func() error {
 		_, err := maint.ExecContext(ctx, "CREATE DATABASE "+quote(name)+" TEMPLATE "+quote(tmpl))
 		return err
@@ -159,6 +158,16 @@ func createDatabase(ctx context.Context, base string) (name, dbURL string, err e
 		return "", "", err
 	}
 	return name, dbURL, nil
+}
+
+// newDatabaseName names a test database: the prefix, the creation time (so that one a killed
+// binary left behind is recognized as old and dropped) and a random suffix.
+func newDatabaseName() (string, error) {
+	var suffix [4]byte
+	if _, err := rand.Read(suffix[:]); err != nil {
+		return "", fmt.Errorf("random database name: %w", err)
+	}
+	return fmt.Sprintf("%s%d_%s", databasePrefix, time.Now().Unix(), hex.EncodeToString(suffix[:])), nil
 }
 
 // dropDatabase drops a test database, closing whatever connections the test left open.
