@@ -91,8 +91,13 @@ type caseData struct {
 	Issuers   []domain.IssuerBody
 	MaxUpload int64
 	Today     string
-	// Step is the step the decision form shows (chosen, or the first offered).
+	// Step is the step the decision form shows, once the user has chosen one.
 	Step string
+	// CanApprove: the caller may answer decisions awaiting the procuracy's approval on this case
+	// (the use case still judges the level the law requires).
+	CanApprove bool
+	// Pending is how many decisions await approval.
+	Pending int
 }
 
 // TrackClass is the style of a clock's days left: red once it has run out, amber when due soon.
@@ -182,6 +187,12 @@ func (s *Server) loadCase(w http.ResponseWriter, r *http.Request, p *service.Pri
 	if d.Unit, err = s.Admin.Unit(ctx, cs.UnitID); err != nil {
 		s.fail(w, r, err)
 		return nil, false
+	}
+	d.CanApprove = s.Cases.Scope(p, domain.ActCaseApprove).PermitsCase(cs.Ref(p.User.ID))
+	for _, dec := range d.Timeline.Decisions {
+		if dec.Status == domain.DecisionPending {
+			d.Pending++
+		}
 	}
 	// No step is chosen for the user: a decision form open on a step nobody asked for invites
 	// recording the wrong one.
@@ -473,4 +484,26 @@ func (s *Server) caseExport(w http.ResponseWriter, r *http.Request, p *service.P
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="ho-so-`+s.Now().In(domain.ICT).Format("20060102-1504")+`.xlsx"`)
 	_, _ = w.Write(body)
+}
+
+// approvalSubmit answers a decision awaiting approval (phê chuẩn, không phê chuẩn, hủy bỏ) through
+// the same use case as POST /api/v1/decisions/{id}/approval.
+func (s *Server) approvalSubmit(w http.ResponseWriter, r *http.Request, p *service.Principal) {
+	if !s.form(w, r) {
+		return
+	}
+	f := r.PostForm
+	var v domain.Validation
+	version, _ := strconv.Atoi(f.Get("version"))
+	in := service.DecideInput{Version: version, Outcome: domain.Outcome(f.Get("outcome")), Number: f.Get("number"), Signer: f.Get("signer"),
+		Note: f.Get("note"), IssuedOn: formDate(&v, f, "issued_on")}
+	if err := v.Err(); err != nil {
+		s.caseFormError(w, r, p, "approval", err)
+		return
+	}
+	if _, err := s.Procedure.Decide(r.Context(), p, r.PathValue("decision"), in); err != nil {
+		s.caseFormError(w, r, p, "approval", err)
+		return
+	}
+	http.Redirect(w, r, "/cases/"+r.PathValue("id")+"?flash=approval#timeline", http.StatusSeeOther)
 }

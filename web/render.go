@@ -75,7 +75,7 @@ type page struct {
 
 // menu is what the top bar offers a user: an entry whose use case would refuse them all is hidden.
 type menu struct {
-	Register, Dashboard, Admin bool
+	Register, Dashboard, Admin, Approvals bool
 }
 
 func (s *Server) menuOf(p *service.Principal) menu {
@@ -84,6 +84,7 @@ func (s *Server) menuOf(p *service.Principal) menu {
 		Register:  has(domain.ActCaseCreate),
 		Dashboard: isChief(p) || hasRole(p, domain.RoleAuditor),
 		Admin:     has(domain.ActUserRead) || has(domain.ActUnitManage) || has(domain.ActCalendarManage),
+		Approvals: has(domain.ActCaseApprove),
 	}
 }
 

@@ -103,6 +103,8 @@ func (s *Server) routes() {
 	m.Handle("GET /cases/{id}", s.user(s.casePage))
 	m.Handle("POST /cases/{id}/decisions", s.user(s.decisionSubmit))
 	m.Handle("POST /cases/{id}/assignments", s.user(s.assignSubmit))
+	m.Handle("POST /cases/{id}/approvals/{decision}", s.user(s.approvalSubmit))
+	m.Handle("GET /approvals", s.user(s.approvals))
 	m.Handle("POST /cases/{id}/files", s.user(s.uploadSubmit))
 	m.Handle("GET /files/{id}/content", s.user(s.download))
 	s.moreRoutes(m)
