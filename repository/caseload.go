@@ -35,9 +35,7 @@ const (
 	predDueBefore = "EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND k.status IN ('running', 'due_soon') AND k.latest_due < ?)"
 	// Held: custody (tạm giữ) or detention (tạm giam) in force.
 	measureHeld   = "m.status = 'active' AND m.kind IN ('custody', 'detention')"
-	predDetention = "EXISTS (SELECT 1 FROM measures m WHERE m.case_id = c.id AND " + measureHeld + ")"
 	violationOpen = "v.withdrawn_at IS NULL AND v.met_at IS NULL"
-	predViolation = "EXISTS (SELECT 1 FROM violations v WHERE v.case_id = c.id AND " + violationOpen + ")"
 )
 
 // negate turns a predicate into its opposite when want is false.
@@ -48,10 +46,24 @@ func negate(pred string, want bool) string {
 	return "NOT (" + pred + ")"
 }
 
-// drillDownConds are the caseload's filters of the case list.
-func drillDownConds(f domain.CaseFilter) ([]string, []any) {
+// drillDownConds are the caseload's drill-downs as conditions on cases c. The four flags (a time
+// limit run out or due soon, a person held, a violation open) are read from the case's facts
+// (case_facts, kept by triggers in the transaction of every change, so they agree with the
+// caseload's figures by construction), through the partial indexes of migration 00023: the cases
+// carrying a flag are few, so their ids are looked up first (restricted to the units of unitCond,
+// a condition on f.unit_id with its argument, when the list names a unit) and the cases fetched
+// by id, instead of probing the clocks, measures or violations of every case in scope.
+func drillDownConds(f domain.CaseFilter, unitCond string, unitArg any) ([]string, []any) {
 	var conds []string
 	var args []any
+	flagged := func(column string, want bool) {
+		sub := "SELECT f.case_id FROM case_facts f WHERE f." + column + " > 0"
+		if unitCond != "" {
+			sub += " AND " + unitCond
+			args = append(args, unitArg)
+		}
+		conds = append(conds, negate("c.id = ANY(ARRAY("+sub+"))", want))
+	}
 	if f.Open != nil {
 		conds, args = append(conds, negate(predOpen, *f.Open)), append(args, finalStages)
 	}
@@ -70,18 +82,18 @@ func drillDownConds(f domain.CaseFilter) ([]string, []any) {
 	}
 	switch f.Clock {
 	case "overdue":
-		conds = append(conds, predOverdue)
+		flagged("overdue_clocks", true)
 	case "due_soon":
-		conds = append(conds, predDueSoon)
+		flagged("due_soon_clocks", true)
 	}
 	if f.DueBefore != nil {
 		conds, args = append(conds, predDueBefore), append(args, *f.DueBefore)
 	}
 	if f.InDetention != nil {
-		conds = append(conds, negate(predDetention, *f.InDetention))
+		flagged("held", *f.InDetention)
 	}
 	if f.OpenViolations != nil {
-		conds = append(conds, negate(predViolation, *f.OpenViolations))
+		flagged("open_violations", *f.OpenViolations)
 	}
 	return conds, args
 }

@@ -446,7 +446,13 @@ func (s *Store) ListCases(ctx context.Context, scope domain.Scope, f domain.Case
 	if f.Class != nil {
 		conds, args = append(conds, governingClassSQL+" = ?"), append(args, string(*f.Class))
 	}
-	dc, da := drillDownConds(f)
+	factsUnit, factsArg := "", any(nil)
+	if f.UnitID != nil {
+		if factsUnit, factsArg, err = s.unitFilterOn(ctx, "f.unit_id", *f.UnitID, f.IncludeSubunits); err != nil {
+			return domain.CasePage{}, err
+		}
+	}
+	dc, da := drillDownConds(f, factsUnit, factsArg)
 	conds, args = append(conds, dc...), append(args, da...)
 	if t := strings.TrimSpace(f.Text); t != "" {
 		like := "%" + escapeLike(t) + "%"

@@ -58,7 +58,9 @@ func TestPagesApprovals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	version := func() string { return strings.TrimSpace(strings.Split(strings.Split(page, `name="version" value="`)[1], `"`)[0]) }
+	version := func() string {
+		return strings.TrimSpace(strings.Split(strings.Split(page, `name="version" value="`)[1], `"`)[0])
+	}
 	if version() == "" || version() != itoa(cs.Version) {
 		t.Fatalf("the form carries version %q, the case is at %d", version(), cs.Version)
 	}

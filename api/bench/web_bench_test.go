@@ -3,6 +3,7 @@ package bench_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -41,8 +42,15 @@ func BenchmarkWebDashboard(b *testing.B) { benchPage(b, "/", `data-testid="tile-
 // BenchmarkWebCaseList is the first page of the case list over the whole subtree.
 func BenchmarkWebCaseList(b *testing.B) { benchPage(b, "/cases", `data-testid="total"`) }
 
-// BenchmarkWebCaseListOverdue is the list behind the dashboard's overdue figure.
+// BenchmarkWebCaseListOverdue is the list behind the dashboard's overdue figure, as its link
+// gives it (the province and its subtree).
 func BenchmarkWebCaseListOverdue(b *testing.B) {
+	e := setup(b)
+	benchPage(b, "/cases?clock=overdue&open=true&include_subunits=true&unit_id="+strconv.FormatInt(e.ownUnit[0], 10), `data-testid="total"`)
+}
+
+// BenchmarkWebCaseListOverdueScope is the same list without a unit: the whole scope.
+func BenchmarkWebCaseListOverdueScope(b *testing.B) {
 	benchPage(b, "/cases?clock=overdue&open=true", `data-testid="total"`)
 }
 
