@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -331,9 +332,83 @@ func (s *Server) assignSubmit(w http.ResponseWriter, r *http.Request, p *service
 // the same use case as POST /api/v1/cases/{id}/files. The script on the page sends it with a
 // progress bar; without the script the browser posts the same form.
 func (s *Server) uploadSubmit(w http.ResponseWriter, r *http.Request, p *service.Principal) {
+	fields, part, ok := s.fileForm(w, r)
+	if !ok {
+		return
+	}
+	var v domain.Validation
+	in := service.UploadInput{FileName: part.FileName(), Note: fields.Get("note"), Document: domain.DocumentInput{Section: domain.Section(fields.Get("section")),
+		Title: fields.Get("title"), DocType: fields.Get("doc_type"), Number: fields.Get("number"), Classification: domain.Classification(fields.Get("classification"))}}
+	if in.Document.Classification == "" {
+		in.Document.Classification = domain.ClassNormal
+	}
+	if d := formDate(&v, fields, "date"); !d.IsZero() {
+		in.Document.Date = &d
+	}
+	if err := v.Err(); err != nil {
+		s.caseFormError(w, r, p, "upload", err)
+		return
+	}
+	doc, err := s.Files.Upload(r.Context(), p, r.PathValue("id"), in, part)
+	s.fileDone(w, r, p, "upload", doc, err)
+}
+
+// versionSubmit adds a new version of a document (a corrected scan), as
+// POST /api/v1/files/{id}/versions; the earlier versions stay.
+func (s *Server) versionSubmit(w http.ResponseWriter, r *http.Request, p *service.Principal) {
+	fields, part, ok := s.fileForm(w, r)
+	if !ok {
+		return
+	}
+	if !s.documentOfCase(w, r, p) {
+		return
+	}
+	doc, err := s.Files.AddVersion(r.Context(), p, r.PathValue("doc"), service.VersionInput{FileName: part.FileName(), Note: fields.Get("note")}, part)
+	s.fileDone(w, r, p, "version", doc, err)
+}
+
+// withdrawSubmit takes a document out of the case file with the reason recorded (rút tài liệu), as
+// POST /api/v1/files/{id}/withdraw: it stays in the record, marked withdrawn.
+func (s *Server) withdrawSubmit(w http.ResponseWriter, r *http.Request, p *service.Principal) {
+	if !s.form(w, r) {
+		return
+	}
 	if s.Files == nil {
 		s.errorPage(w, r, http.StatusServiceUnavailable, "error.files_off")
 		return
+	}
+	if !s.documentOfCase(w, r, p) {
+		return
+	}
+	rowVersion, _ := strconv.Atoi(r.PostForm.Get("row_version"))
+	if _, err := s.Files.Withdraw(r.Context(), p, r.PathValue("doc"), r.PostForm.Get("reason"), rowVersion); err != nil {
+		s.caseFormError(w, r, p, "withdraw", err)
+		return
+	}
+	http.Redirect(w, r, "/cases/"+r.PathValue("id")+"?flash=withdrawn#files", http.StatusSeeOther)
+}
+
+// documentOfCase makes sure the document in the path belongs to the case in the path, so that the
+// page a refusal comes back on is the document's own case.
+func (s *Server) documentOfCase(w http.ResponseWriter, r *http.Request, p *service.Principal) bool {
+	doc, err := s.Files.Get(r.Context(), p, r.PathValue("doc"))
+	if err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	if doc.CaseID != r.PathValue("id") {
+		s.notFound(w, r)
+		return false
+	}
+	return true
+}
+
+// fileForm reads a multipart form whose fields come before its file part (as the pages' forms
+// send them), checks its CSRF token and returns the fields and the file part, streaming.
+func (s *Server) fileForm(w http.ResponseWriter, r *http.Request) (url.Values, *multipart.Part, bool) {
+	if s.Files == nil {
+		s.errorPage(w, r, http.StatusServiceUnavailable, "error.files_off")
+		return nil, nil, false
 	}
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Now().Add(s.TransferTimeout))
@@ -342,61 +417,52 @@ func (s *Server) uploadSubmit(w http.ResponseWriter, r *http.Request, p *service
 	mr, err := r.MultipartReader()
 	if err != nil {
 		s.errorPage(w, r, http.StatusBadRequest, "error.invalid")
-		return
+		return nil, nil, false
 	}
 	fields := url.Values{}
 	for {
 		part, err := mr.NextPart()
 		if err != nil {
 			s.errorPage(w, r, http.StatusBadRequest, "error.upload_no_file")
-			return
+			return nil, nil, false
 		}
-		name := part.FormName()
-		if name != "file" {
+		if part.FormName() != "file" {
 			b := make([]byte, 4097)
 			n, _ := readFull(part, b)
 			if n > 4096 {
 				s.errorPage(w, r, http.StatusBadRequest, "error.invalid")
-				return
+				return nil, nil, false
 			}
-			fields.Set(name, string(b[:n]))
+			fields.Set(part.FormName(), string(b[:n]))
 			continue
 		}
 		if !s.checkCSRF(r, fields.Get("csrf")) {
 			s.forbiddenCSRF(w, r)
-			return
-		}
-		var v domain.Validation
-		in := service.UploadInput{FileName: part.FileName(), Note: fields.Get("note"), Document: domain.DocumentInput{Section: domain.Section(fields.Get("section")),
-			Title: fields.Get("title"), DocType: fields.Get("doc_type"), Number: fields.Get("number"), Classification: domain.Classification(fields.Get("classification"))}}
-		if in.Document.Classification == "" {
-			in.Document.Classification = domain.ClassNormal
-		}
-		if d := formDate(&v, fields, "date"); !d.IsZero() {
-			in.Document.Date = &d
+			return nil, nil, false
 		}
 		r.PostForm = fields
-		if err := v.Err(); err != nil {
-			s.caseFormError(w, r, p, "upload", err)
-			return
+		return fields, part, true
+	}
+}
+
+// fileDone answers a stored upload: the case page (or, for the page's script, where to go), or the
+// form again with the refusal next to its fields.
+func (s *Server) fileDone(w http.ResponseWriter, r *http.Request, p *service.Principal, form string, doc domain.Document, err error) {
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			err = domain.Invalid("file", "max_size", fmt.Sprintf(tr(s.lang(r), "upload.too_big"), s.Files.MaxSize()>>20))
 		}
-		doc, err := s.Files.Upload(r.Context(), p, r.PathValue("id"), in, part)
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				err = domain.Invalid("file", "max_size", fmt.Sprintf(tr(s.lang(r), "upload.too_big"), s.Files.MaxSize()>>20))
-			}
-			s.caseFormError(w, r, p, "upload", err)
-			return
-		}
-		if r.Header.Get("X-Requested-With") == "fetch" {
-			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprintf(w, `{"id":%q,"location":%q}`, doc.ID, "/cases/"+doc.CaseID+"?flash=uploaded#files")
-			return
-		}
-		http.Redirect(w, r, "/cases/"+doc.CaseID+"?flash=uploaded#files", http.StatusSeeOther)
+		s.caseFormError(w, r, p, form, err)
 		return
 	}
+	target := "/cases/" + doc.CaseID + "?flash=uploaded#files"
+	if r.Header.Get("X-Requested-With") == "fetch" {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":%q,"location":%q}`, doc.ID, target)
+		return
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
 func readFull(part interface{ Read([]byte) (int, error) }, b []byte) (int, error) {

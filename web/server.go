@@ -106,6 +106,8 @@ func (s *Server) routes() {
 	m.Handle("POST /cases/{id}/approvals/{decision}", s.user(s.approvalSubmit))
 	m.Handle("GET /approvals", s.user(s.approvals))
 	m.Handle("POST /cases/{id}/files", s.user(s.uploadSubmit))
+	m.Handle("POST /cases/{id}/files/{doc}/versions", s.user(s.versionSubmit))
+	m.Handle("POST /cases/{id}/files/{doc}/withdraw", s.user(s.withdrawSubmit))
 	m.Handle("GET /files/{id}/content", s.user(s.download))
 	s.moreRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
