@@ -152,6 +152,7 @@ var coreMessages = map[string][2]string{
 	"cases.overdue":              {"Quá hạn", "Overdue"},
 	"cases.due_soon":             {"Sắp hết hạn", "Due soon"},
 	"cases.all":                  {"Tất cả", "All"},
+	"cases.prosecutor":           {"Kiểm sát viên", "Prosecutor"},
 	"cases.sort":                 {"Sắp xếp", "Order"},
 	"cases.newest":               {"Mới tiếp nhận trước", "Newest first"},
 	"cases.oldest":               {"Cũ trước", "Oldest first"},

@@ -26,6 +26,9 @@ type caseListData struct {
 	Next         string
 	First        bool
 	FilterErrors map[string]string
+	// Prosecutors are the people the prosecutor filter offers: the users the caller may see (a
+	// chief's subtree), when they may see users at all.
+	Prosecutors []domain.User
 }
 
 // caseList is the case list: filters (unit subtree, stage, kind, class, mine, overdue, text),
@@ -65,6 +68,18 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, p *service.Pri
 		}
 		nq.Set("cursor", encodeCursor(pg.NextCursor))
 		d.Next = nq.Encode()
+	}
+	if !s.Cases.Scope(p, domain.ActUserRead).Empty() {
+		users, err := s.Admin.Users(r.Context(), p, service.UserFilter{Limit: domain.MaxPageSize})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, u := range users.Items {
+			if u.Active {
+				d.Prosecutors = append(d.Prosecutors, u)
+			}
+		}
 	}
 	status := http.StatusOK
 	if len(ferrs) > 0 {
