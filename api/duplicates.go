@@ -56,14 +56,8 @@ func toDuplicateListJSON(hints []domain.DuplicateHint) duplicateListJSON {
 // caseDuplicates takes the body of POST /cases and answers the records already registered, in
 // the caller's read scope, that the registration may repeat. Nothing is saved.
 func (s *Server) caseDuplicates(c *gin.Context) {
-	var in createCaseJSON
-	if err := decodeJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
-	}
-	ci, err := in.toDomain()
-	if err != nil {
-		s.fail(c, err)
+	ci, ok := s.caseInput(c)
+	if !ok {
 		return
 	}
 	hints, err := s.Cases.Duplicates(c.Request.Context(), principal(c), ci)

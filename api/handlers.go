@@ -445,15 +445,25 @@ func (s *Server) revokeGrant(c *gin.Context) {
 
 // --- cases ---
 
-func (s *Server) createCase(c *gin.Context) {
+// caseInput reads the body of POST /cases (and of its duplicate check); on failure the answer is
+// written and ok is false.
+func (s *Server) caseInput(c *gin.Context) (domain.CaseInput, bool) {
 	var in createCaseJSON
 	if err := decodeJSON(c, &in); err != nil {
 		s.fail(c, err)
-		return
+		return domain.CaseInput{}, false
 	}
 	ci, err := in.toDomain()
 	if err != nil {
 		s.fail(c, err)
+		return domain.CaseInput{}, false
+	}
+	return ci, true
+}
+
+func (s *Server) createCase(c *gin.Context) {
+	ci, ok := s.caseInput(c)
+	if !ok {
 		return
 	}
 	cs, err := s.Cases.Register(c.Request.Context(), principal(c), ci)

@@ -42,17 +42,10 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, p *service.Pri
 	}
 	pg, err := s.Cases.List(r.Context(), p, f)
 	if err != nil {
-		if domain.ErrorCodeOf(err) == domain.CodeInvalid {
-			fields, _, _, _ := s.formErrors(w, r, err)
-			for k, v := range fields {
-				ferrs[k] = v
-			}
-			f = domain.CaseFilter{IncludeSubunits: true, Limit: domain.DefaultPageSize}
-			pg, err = domain.CasePage{}, nil
-		} else {
-			s.fail(w, r, err)
+		if !s.filterRefused(w, r, err, ferrs) {
 			return
 		}
+		f, pg = domain.CaseFilter{IncludeSubunits: true, Limit: domain.DefaultPageSize}, domain.CasePage{}
 	}
 	units, err := s.Admin.Units(r.Context())
 	if err != nil {

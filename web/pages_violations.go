@@ -131,15 +131,11 @@ func (s *Server) violationList(w http.ResponseWriter, r *http.Request, p *servic
 	}
 	if err != nil {
 		// A filter the use case refuses is shown next to it; anything else is the error page.
-		if domain.ErrorCodeOf(err) != domain.CodeInvalid {
-			s.fail(w, r, err)
+		before := len(errs)
+		if !s.filterRefused(w, r, err, errs) {
 			return
 		}
-		fields, _, _, _ := s.formErrors(w, r, err)
-		for k, v := range fields {
-			errs[k] = v
-		}
-		if len(fields) == 0 {
+		if len(errs) == before {
 			errs["view"] = tr(lang, "error.invalid")
 		}
 	}

@@ -395,3 +395,18 @@ func upperFirst(s string) string {
 	}
 	return s
 }
+
+// filterRefused merges into errs the messages of a list's filters the use case refused (shown
+// next to each filter) and reports true; any other error is answered with the error page, and
+// false is reported.
+func (s *Server) filterRefused(w http.ResponseWriter, r *http.Request, err error, errs map[string]string) bool {
+	if domain.ErrorCodeOf(err) != domain.CodeInvalid {
+		s.fail(w, r, err)
+		return false
+	}
+	fields, _, _, _ := s.formErrors(w, r, err)
+	for k, v := range fields {
+		errs[k] = v
+	}
+	return true
+}

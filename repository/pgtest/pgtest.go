@@ -101,6 +101,12 @@ func NewDatabase(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dropWhenDone(t, base, name)
+	return dbURL
+}
+
+// dropWhenDone drops the test's database when the test ends.
+func dropWhenDone(t testing.TB, base, name string) {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -108,7 +114,6 @@ func NewDatabase(t testing.TB) string {
 			t.Error(err)
 		}
 	})
-	return dbURL
 }
 
 // baseURL returns the server to create databases on: the database in it is only used as

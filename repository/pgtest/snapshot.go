@@ -46,13 +46,7 @@ func (s *Snapshot) NewDatabase(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := dropDatabase(ctx, base, name); err != nil {
-			t.Error(err)
-		}
-	})
+	dropWhenDone(t, base, name)
 	return dbURL
 }
 
