@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"time"
 
@@ -42,6 +43,9 @@ type Deps struct {
 	Now func() time.Time
 	// TransferTimeout bounds one upload or download, in place of the server's short timeouts.
 	TransferTimeout time.Duration
+	// TrustedProxies are the only peers whose X-Forwarded-For is believed (addresses or CIDR
+	// prefixes, as KIEMSAT_TRUSTED_PROXIES gives the API); none by default.
+	TrustedProxies []string
 }
 
 // Server is the web UI.
@@ -52,6 +56,7 @@ type Server struct {
 	mux     *http.ServeMux
 	static  http.Handler
 	cookies cookieNames
+	proxies []netip.Prefix
 }
 
 // New parses the templates (an error in one fails at start, not on first view) and builds the
@@ -71,6 +76,11 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{Deps: d, log: d.Log, mux: http.NewServeMux(), cookies: newCookieNames(d.SecureCookies)}
 	var err error
+	if s.proxies, err = parseProxies(d.TrustedProxies); err != nil {
+		// As the API does: a bad list trusts no proxy rather than the wrong one.
+		d.Log.Error("bad trusted proxies; trusting none", "err", err)
+		s.proxies = nil
+	}
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}

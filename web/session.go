@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -60,11 +62,63 @@ func cookieValue(r *http.Request, name string) string {
 }
 
 func (s *Server) meta(r *http.Request) service.Meta {
-	addr := r.RemoteAddr
-	if i := strings.LastIndexByte(addr, ':'); i > 0 {
-		addr = strings.Trim(addr[:i], "[]")
+	return service.Meta{RequestID: requestID(r), RemoteAddr: clientIP(r, s.proxies), UserAgent: r.UserAgent()}
+}
+
+// clientIP is the address the login throttle and the audit log know the caller by: the peer, or,
+// when the peer is a trusted proxy, the nearest address in X-Forwarded-For that is not one (as
+// the API's gin engine reads it), so that one proxy's address is not everyone's.
+func clientIP(r *http.Request, proxies []netip.Prefix) string {
+	peer := r.RemoteAddr
+	if ap, err := netip.ParseAddrPort(peer); err == nil {
+		peer = ap.Addr().Unmap().String()
 	}
-	return service.Meta{RequestID: requestID(r), RemoteAddr: addr, UserAgent: r.UserAgent()}
+	trusted := func(ip string) bool {
+		a, err := netip.ParseAddr(ip)
+		if err != nil {
+			return false
+		}
+		for _, p := range proxies {
+			if p.Contains(a.Unmap()) {
+				return true
+			}
+		}
+		return false
+	}
+	if !trusted(peer) {
+		return peer
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if hop == "" {
+			continue
+		}
+		if _, err := netip.ParseAddr(hop); err != nil {
+			return peer
+		}
+		if !trusted(hop) {
+			return hop
+		}
+	}
+	return peer
+}
+
+// parseProxies reads the trusted proxies: addresses or CIDR prefixes.
+func parseProxies(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range list {
+		if p, err := netip.ParsePrefix(v); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return nil, fmt.Errorf("web: trusted proxy %q is neither an address nor a prefix", v)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 type userOption int

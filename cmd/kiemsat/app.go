@@ -122,7 +122,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			Ready: a.ready, Registry: reg, MaxBody: cfg.MaxBodyBytes, Version: version, TrustedProxies: cfg.TrustedProxies, Now: clock.Now,
 			TransferTimeout: cfg.TransferTimeout})
 		if a.web, err = web.New(web.Deps{Log: log, Services: a.Services, Tokens: jwt, SecureCookies: cfg.SecureCookies, Version: version,
-			Now: clock.Now, TransferTimeout: cfg.TransferTimeout}); err != nil {
+			Now: clock.Now, TransferTimeout: cfg.TransferTimeout, TrustedProxies: cfg.TrustedProxies}); err != nil {
 			a.Close()
 			return nil, err
 		}
