@@ -288,6 +288,8 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"HearingReschedule": rescheduleJSON{},
 		"HearingHeld":       hearingHeldJSON{},
 		"HearingCancel":     hearingCancelJSON{},
+		// The virtual assistant.
+		"AskInput": askJSON{},
 	}
 	for name, v := range cases {
 		sr := doc.Components.Schemas[name]
@@ -351,6 +353,8 @@ func TestOpenAPIRequestSchemasMatchStructs(t *testing.T) {
 		"POST /api/v1/hearings/{id}/adjourn":  "HearingReschedule",
 		"POST /api/v1/hearings/{id}/held":     "HearingHeld",
 		"POST /api/v1/hearings/{id}/cancel":   "HearingCancel",
+		// The virtual assistant.
+		"POST /api/v1/assistant/ask": "AskInput",
 	}
 	// Uploads are multipart forms: the fields the handler accepts before the file part, and the file.
 	uploadForm := []string{"file"}
@@ -559,6 +563,15 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 		"PublicInterest":   publicInterestJSON{},
 		"Subscription":     subscriptionJSON{},
 		"SubscriptionCase": subscriptionCaseJSON{},
+		// Search and the virtual assistant.
+		"Highlight":           highlightJSON{},
+		"SearchHit":           searchHitJSON{},
+		"SearchPage":          searchPageJSON{},
+		"SearchResult":        searchJSON{},
+		"Citation":            citationJSON{},
+		"SimilarCase":         similarCaseJSON{},
+		"AssistantAnswer":     answerJSON{},
+		"AssistantAnswerList": answerListJSON{},
 	}
 	for name, v := range shapes {
 		sr := doc.Components.Schemas[name]
@@ -637,6 +650,49 @@ func TestOpenAPIResponseSchemasMatchDTOs(t *testing.T) {
 	}
 	for _, sm := range supervisionSamples(now) {
 		validateSample(t, doc, sm.schema, sm.value)
+	}
+	for _, sm := range searchSamples(now) {
+		validateSample(t, doc, sm.schema, sm.value)
+	}
+}
+
+// searchSamples are search hits of each kind and assistant answers, answered or not, as the
+// handlers build them.
+func searchSamples(now time.Time) []schemaSample {
+	caseID, docID := "0195b3c4-1a2b-7c3d-8e4f-5a6b7c8d9e01", "0195c1d2-0003-7a00-8b00-00000000d003"
+	snippet := []domain.Highlight{{Text: "báo tin vụ "}, {Text: "trộm", Match: true}, {Text: " xe máy"}}
+	caseHit := domain.SearchHit{Kind: domain.SearchCase, ID: caseID, CaseID: caseID, CaseNumber: "5/2026/VA", CaseCode: "VKS-HNI-KV01-2026-TB-000009",
+		UnitID: 27, Stage: domain.StageInvestigation, ReceivedAt: now, Title: "Trộm xe máy tại phố Hàng Bài", Snippet: snippet, Rank: 0.87345}
+	docHit := caseHit
+	docHit.Kind, docHit.ID, docHit.Title = domain.SearchDocument, docID, "Biên bản ghi lời khai người bị hại"
+	lawHit := domain.SearchHit{Kind: domain.SearchLaw, ID: "rule:detention_period", Cite: "Điều 173, 241, 278 BLTTHS", Title: "Thời hạn tạm giam", Snippet: snippet, Rank: 0.5}
+	noSnippet := domain.SearchHit{Kind: domain.SearchLaw, ID: "BLHS:173:2", Cite: "Điều 173 khoản 2 BLHS", Title: "Tội trộm cắp tài sản"}
+	search := searchJSON{Q: "trom cap xe may hona", Corrected: map[string][]string{"hona": {"hoa", "honda", "hong"}}, Results: []searchPageJSON{
+		{Kind: "case", Total: 2000, Capped: true, Items: toSearchHitsJSON([]domain.SearchHit{caseHit})},
+		{Kind: "document", Total: 1, Items: toSearchHitsJSON([]domain.SearchHit{docHit})},
+		{Kind: "law", Total: 2, Items: toSearchHitsJSON([]domain.SearchHit{lawHit, noSnippet})},
+		{Kind: "law", Items: toSearchHitsJSON(nil)},
+	}}
+	answered := toAnswerJSON(domain.AssistantAnswer{ID: "2b8f6d1c-4a7e-4c39-9e05-7d3a1f6b8c24", AskedAt: now, Question: "Có vụ án nào tương tự vụ này không?",
+		CaseID: caseID, Language: "vi", Intent: service.IntentSimilar, Answered: true, Answer: "Các vụ án tương tự…", Confidence: 0.6,
+		Citations: []domain.Citation{{Kind: "article", Ref: "BLHS:173:2", Label: "Khoản 2 Điều 173 BLHS"},
+			{Kind: "case", Ref: "VKS-HNI-KV01-2025-VA-000017", Label: "17/2025/VA", ID: "0195a7e2-5b10-7c4d-9e2f-3a4b5c6d7e8f"},
+			{Kind: "document", Ref: docID, Label: "Biên bản ghi lời khai", ID: docID}},
+		Similar: []domain.SimilarCase{{CaseID: "0195a7e2-5b10-7c4d-9e2f-3a4b5c6d7e8f", Number: "17/2025/VA", Code: "VKS-HNI-KV01-2025-VA-000017", UnitID: 27,
+			Stage: domain.StageExecution, Summary: "Trộm cắp xe máy", ReceivedAt: now, SameCharges: []string{"173:2"}, TextScore: 0.4123, Outcome: "judgment_effective", Score: 4.7369},
+			{CaseID: "0195a7e2-5b10-7c4d-9e2f-3a4b5c6d7e90", Number: "3/2026/TB", Code: "VKS-HNI-KV01-2026-TB-000003", UnitID: 27, Stage: domain.StageReportResolution,
+				Summary: "Mất trộm xe máy", ReceivedAt: now, TextScore: 0.3}}})
+	unknown := toAnswerJSON(domain.AssistantAnswer{ID: "3f7b1e9c-6d2a-4b58-8c07-e4a9d3b2f160", AskedAt: now, Question: "Người bị hại có quyền gì tại phiên tòa?",
+		Language: "vi", Intent: service.IntentUnknown, Answer: "Tôi chưa trả lời được câu hỏi này.", Related: []domain.SearchHit{lawHit}})
+	return []schemaSample{
+		{"SearchResult", search},
+		{"SearchResult", searchJSON{Q: "x", Corrected: map[string][]string{}, Results: []searchPageJSON{}}},
+		{"SearchHit", toSearchHitJSON(caseHit)},
+		{"SearchHit", toSearchHitJSON(noSnippet)},
+		{"AssistantAnswer", answered},
+		{"AssistantAnswer", unknown},
+		{"AssistantAnswerList", answerListJSON{Items: []answerJSON{answered, unknown}, Total: 2}},
+		{"AssistantAnswerList", answerListJSON{Items: []answerJSON{}}},
 	}
 }
 
@@ -953,6 +1009,7 @@ func TestOpenAPIEnumsMatchDomain(t *testing.T) {
 		"InstructionStatus":    want(strs(domain.InstructionStatuses)...),
 		"FileRequestStatus":    want(strs(domain.FileRequestStatuses)...),
 		"Direction":            want(string(domain.DirectionIssued), string(domain.DirectionReceived)),
+		"SearchKind":           want(string(domain.SearchCase), string(domain.SearchDocument), string(domain.SearchLaw)),
 	}
 	for name, w := range cases {
 		sr := doc.Components.Schemas[name]
@@ -985,5 +1042,11 @@ func TestOpenAPIEnumsMatchDomain(t *testing.T) {
 	acc := doc.Components.Schemas["AccusedDecisionInput"].Value.Properties["step"].Value
 	if got := enumOf(acc); !reflect.DeepEqual(got, want(string(workflow.StepInstituteAccused), string(workflow.StepChangeCharges))) {
 		t.Errorf("AccusedDecisionInput.step enum = %v", got)
+	}
+	// The assistant's intents are the service's.
+	intent := doc.Components.Schemas["AssistantAnswer"].Value.Properties["intent"].Value
+	if got, w := enumOf(intent), want(service.IntentProcedure, service.IntentCounting, service.IntentDocuments, service.IntentClassification,
+		service.IntentCase, service.IntentSimilar, service.IntentUnknown); !reflect.DeepEqual(got, w) {
+		t.Errorf("AssistantAnswer.intent enum = %v, the assistant knows %v", got, w)
 	}
 }

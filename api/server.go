@@ -252,6 +252,11 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Path: v1 + "/workflow/transitions", Rule: RuleAuthenticated, handler: s.listTransitions},
 		{Method: "GET", Path: v1 + "/rules", Rule: RuleAuthenticated, handler: s.listRules},
 		{Method: "GET", Path: v1 + "/penal-code", Rule: RuleAuthenticated, handler: s.listPenalCode},
+		// Search and the virtual assistant: the law for everyone, cases and documents in the
+		// caller's read scope (the service applies it).
+		{Method: "GET", Path: v1 + "/search", Rule: RuleAuthenticated, handler: s.search},
+		{Method: "POST", Path: v1 + "/assistant/ask", Rule: RuleAuthenticated, handler: s.ask},
+		{Method: "GET", Path: v1 + "/assistant/history", Rule: RuleAuthenticated, handler: s.assistantHistory},
 		{Method: "GET", Path: v1 + "/calendar", Rule: RuleAuthenticated, handler: s.listCalendar},
 		{Method: "PUT", Path: v1 + "/calendar/:date", Rule: Rule(domain.ActCalendarManage), handler: s.putCalendarDay},
 		{Method: "DELETE", Path: v1 + "/calendar/:date", Rule: Rule(domain.ActCalendarManage), handler: s.deleteCalendarDay},

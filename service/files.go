@@ -77,6 +77,9 @@ type Files struct {
 	audit   Auditor
 	clock   Clock
 	cfg     FilesConfig
+	// texts and extractor read uploaded documents' text for the search (extract.go).
+	texts     TextStore
+	extractor TextExtractor
 }
 
 // NewFiles wires the case-file use cases.

@@ -32,6 +32,8 @@ type Stores interface {
 	ChangeStore
 	ClientStore
 	SupervisionStore
+	SearchStore
+	TextStore
 }
 
 // Services are the use cases, wired over one set of stores. Building them in one place keeps the
@@ -61,6 +63,9 @@ type Services struct {
 	// Supervision is supervision across levels: instructions (chỉ đạo), requests for case files
 	// (yêu cầu chuyển hồ sơ), the public-interest mark and subscriptions (theo dõi).
 	Supervision *Supervision
+	// Search is the search box; Assistant the virtual assistant (trợ lý ảo).
+	Search    *Search
+	Assistant *Assistant
 }
 
 // Config is what the services need besides the stores.
@@ -82,6 +87,12 @@ type Config struct {
 	Objects ObjectStore
 	// Files configures the case-file use cases (size limit, sweeper grace, manifest key).
 	Files FilesConfig
+	// Phraser, when set, rewords the assistant's answers (an OpenAI-compatible model inside the
+	// organisation); nil, the default, answers from retrieval alone.
+	Phraser Phraser
+	// Extractor reads the text of uploaded documents for the search; nil leaves documents
+	// searchable by title only.
+	Extractor TextExtractor
 }
 
 // NewServices wires every use case.
@@ -111,12 +122,16 @@ func NewServices(st Stores, c Config) (*Services, error) {
 			c.Files.Log = c.Log
 		}
 		files = NewFiles(st, st, st, st, c.Objects, authz, st, c.Clock, c.Files)
+		files.texts, files.extractor = st, c.Extractor
 	}
 	statistics := NewStatistics(st, st, authz, st, c.Clock)
 	statistics.tx, statistics.signer = st, c.Files.Signer // closed periods are signed with the manifests' key
 	supervision := NewSupervision(st, st, st, st, st, authz, st, c.Clock)
 	monitor.NotifySubscriptionsWith(supervision)
+	law := newLawLibrary(c.Catalog)
 	return &Services{
+		Search:        NewSearch(st, authz, st, c.Clock, law),
+		Assistant:     NewAssistant(st, cases, procedure, c.Catalog, authz, st, c.Clock, c.Phraser, law),
 		Files:         files,
 		Supervision:   supervision,
 		Statistics:    statistics,

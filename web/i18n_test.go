@@ -86,7 +86,7 @@ func TestPagesParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, lang := range []Lang{LangVI, LangEN} {
-		for _, name := range []string{"login", "home", "cases", "case", "register", "dashboard", "error", "password"} {
+		for _, name := range []string{"login", "home", "cases", "case", "register", "dashboard", "error", "password", "search", "assistant"} {
 			if sets[lang].pages[name] == nil {
 				t.Errorf("%s: no page %q", lang, name)
 			}

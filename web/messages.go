@@ -3,7 +3,7 @@ package web
 // messages is the UI's text, each key with its Vietnamese and English: the core pages' here, the
 // supervision and administration pages' beside their handlers. A test fails when a template or
 // handler uses a key that is missing, or when a text is empty.
-var messages = mergeMessages(coreMessages, moreMessages)
+var messages = mergeMessages(coreMessages, moreMessages, searchMessages)
 
 func mergeMessages(parts ...map[string][2]string) map[string][2]string {
 	out := map[string][2]string{}

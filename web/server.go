@@ -120,6 +120,7 @@ func (s *Server) routes() {
 	m.Handle("POST /cases/{id}/files/{doc}/withdraw", s.user(s.withdrawSubmit))
 	m.Handle("GET /files/{id}/content", s.user(s.download))
 	s.moreRoutes(m)
+	s.searchRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
 }
 

@@ -251,6 +251,8 @@ func (f *fixture) bodyRoutes() map[string]bodyRoute {
 			invalid: map[string]any{"step": "extend_investigation", "power": "record", "rung": 11}, invalidField: "rung", invalidRule: "range"},
 		"POST " + v1 + "/me/notifications/read": {user: "hnkv1.thuky", path: v1 + "/me/notifications/read", typeField: "ids", typeBody: `{"ids":"1"}`,
 			invalid: map[string]any{"ids": []int{}}, invalidField: "ids", invalidRule: "required"},
+		"POST " + v1 + "/assistant/ask": {user: "hnkv1.ksv1", path: v1 + "/assistant/ask", typeField: "question", typeBody: `{"question":["Thời hạn tạm giữ?"]}`,
+			invalid: map[string]any{"question": "Thời hạn tạm giữ là bao lâu?", "case_id": "not-a-uuid"}, invalidField: "case_id", invalidRule: "format"},
 		// 2026-01-12 is a Monday: a make-up working day there breaks Điều 111 BLLĐ.
 		"PUT " + v1 + "/calendar/:date": {user: "admin", path: v1 + "/calendar/2026-01-12", typeField: "confirmed",
 			typeBody: `{"name_vi":"Ngày nghỉ","kind":"statutory","confirmed":"yes"}`,

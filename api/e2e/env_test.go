@@ -106,7 +106,11 @@ type envOptions struct {
 	// objects keep case files: a folder of the test's by default.
 	objects     func(t *testing.T) service.ObjectStore
 	maxFileSize int64
+	phraser     service.Phraser
 }
+
+// withPhraser gives the assistant a language-model step.
+func withPhraser(p service.Phraser) envOption { return func(o *envOptions) { o.phraser = p } }
 
 // withObjects stores case files in the store open returns (a real MinIO, a faulty wrapper).
 func withObjects(open func(t *testing.T) service.ObjectStore) envOption {
@@ -179,7 +183,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	}
 	signer := service.NewManifestSigner(manifestKey)
 	svc, err := service.NewServices(store, service.Config{Auth: o.auth, Policy: policy, Tokens: jwt, Hasher: hasher, Clock: clock,
-		Objects: objects, Files: service.FilesConfig{MaxSize: o.maxFileSize, Grace: time.Hour, Signer: signer, Log: log}})
+		Objects: objects, Files: service.FilesConfig{MaxSize: o.maxFileSize, Grace: time.Hour, Signer: signer, Log: log}, Extractor: repository.NewTextExtractor(), Phraser: o.phraser})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,9 +98,19 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if cfg.ManifestKey != nil {
 		signer = service.NewManifestSigner(cfg.ManifestKey)
 	}
+	var phraser service.Phraser
+	if cfg.AssistantLLMURL != "" {
+		phraser = repository.NewChatPhraser(cfg.AssistantLLMURL, cfg.AssistantLLMModel, cfg.AssistantLLMKey, cfg.AssistantLLMTimeout)
+		log.Info("assistant language model", "url", cfg.AssistantLLMURL, "model", cfg.AssistantLLMModel)
+	}
+	extractor := repository.NewTextExtractor()
+	if extractor.PDFToText == "" {
+		log.Warn("pdftotext not found (apt-get install poppler-utils): PDF case files are searchable by title only")
+	}
 	if a.Services, err = service.NewServices(store, service.Config{Auth: authCfg, Policy: a.policy, Tokens: tokens, Hasher: a.Hasher,
 		Clock: clock, Catalog: catalog, MakeUpSaturdaysOff: !cfg.MakeUpSaturdaysWork, Log: log, Objects: a.Objects,
-		Files: service.FilesConfig{MaxSize: cfg.MaxFileSize, Grace: cfg.UploadGrace, Signer: signer, Log: log}}); err != nil {
+		Files:   service.FilesConfig{MaxSize: cfg.MaxFileSize, Grace: cfg.UploadGrace, Signer: signer, Log: log},
+		Phraser: phraser, Extractor: extractor}); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -187,6 +197,15 @@ func (a *App) Run(ctx context.Context) error {
 		}
 	}()
 	defer func() { stopMonitor(); <-sweepDone }()
+	// And the reader of uploaded documents' text, for the search.
+	extractDone := make(chan struct{})
+	go func() {
+		defer close(extractDone)
+		if a.cfg.ExtractInterval > 0 && a.Files != nil {
+			a.runExtractor(mctx, a.cfg.ExtractInterval)
+		}
+	}()
+	defer func() { stopMonitor(); <-extractDone }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
@@ -212,6 +231,27 @@ func (a *App) runSweeper(ctx context.Context, every time.Duration) {
 		}
 		if _, err := a.store.PurgeChanges(ctx, time.Now().Add(-a.cfg.ChangesRetention)); err != nil && ctx.Err() == nil {
 			a.log.Warn("purge old change-feed entries", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// runExtractor reads the text of newly uploaded documents, a batch at a time, every interval until
+// ctx ends; a full batch is followed by the next at once.
+func (a *App) runExtractor(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := a.Files.ExtractTexts(ctx, 20)
+		if err != nil && ctx.Err() == nil {
+			a.log.Warn("read document texts", "err", err)
+		}
+		if n == 20 && err == nil {
+			continue
 		}
 		select {
 		case <-ctx.Done():

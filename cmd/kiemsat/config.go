@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -68,6 +69,15 @@ type Config struct {
 	// then only usable over HTTPS, as in production behind a TLS proxy. make run turns it off for
 	// plain http://127.0.0.1 unless set.
 	SecureCookies bool // KIEMSAT_SECURE_COOKIES (default true; make run: false)
+	// The assistant's optional language-model step: an OpenAI-compatible endpoint inside the
+	// organisation that rewords answers built from retrieval. Off unless the URL is set.
+	AssistantLLMURL     string        // KIEMSAT_ASSISTANT_LLM_URL, e.g. http://10.0.0.5:8000/v1
+	AssistantLLMModel   string        // KIEMSAT_ASSISTANT_LLM_MODEL
+	AssistantLLMKey     string        // KIEMSAT_ASSISTANT_LLM_KEY (optional bearer token)
+	AssistantLLMTimeout time.Duration // KIEMSAT_ASSISTANT_LLM_TIMEOUT (default 10s)
+	// ExtractInterval is how often this process reads the text of newly uploaded documents for
+	// the search; 0 turns it off.
+	ExtractInterval time.Duration // KIEMSAT_EXTRACT_INTERVAL (default 15s; 0 = off)
 }
 
 func env(name, def string) string {
@@ -139,6 +149,19 @@ func loadConfig(needKey bool, keyDir string) (Config, error) {
 		c.SweepInterval = dur("KIEMSAT_SWEEP_INTERVAL", "10m", time.Second, 24*time.Hour)
 	}
 	c.TransferTimeout = dur("KIEMSAT_TRANSFER_TIMEOUT", "2h", time.Minute, 48*time.Hour)
+	c.AssistantLLMURL, c.AssistantLLMModel, c.AssistantLLMKey = os.Getenv("KIEMSAT_ASSISTANT_LLM_URL"), os.Getenv("KIEMSAT_ASSISTANT_LLM_MODEL"), os.Getenv("KIEMSAT_ASSISTANT_LLM_KEY")
+	c.AssistantLLMTimeout = dur("KIEMSAT_ASSISTANT_LLM_TIMEOUT", "10s", time.Second, 2*time.Minute)
+	if c.AssistantLLMURL != "" {
+		if u, err := url.Parse(c.AssistantLLMURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("KIEMSAT_ASSISTANT_LLM_URL must be an http(s) URL such as http://10.0.0.5:8000/v1"))
+		}
+		if c.AssistantLLMModel == "" {
+			errs = append(errs, fmt.Errorf("KIEMSAT_ASSISTANT_LLM_URL is set: KIEMSAT_ASSISTANT_LLM_MODEL is required"))
+		}
+	}
+	if v := env("KIEMSAT_EXTRACT_INTERVAL", "15s"); v != "0" {
+		c.ExtractInterval = dur("KIEMSAT_EXTRACT_INTERVAL", "15s", time.Second, 24*time.Hour)
+	}
 	c.ChangesRetention = dur("KIEMSAT_CHANGES_RETENTION", "8760h", 24*time.Hour, 10*8784*time.Hour)
 	if c.MinioEndpoint != "" && (c.MinioAccessKey == "" || c.MinioSecretKey == "") {
 		errs = append(errs, fmt.Errorf("MINIO_ENDPOINT is set: MINIO_ACCESS_KEY and MINIO_SECRET_KEY are required"))
