@@ -364,6 +364,12 @@ func (s *Store) scopeSQL(ctx context.Context, scope domain.Scope, col scopeCols)
 	if err != nil {
 		return "", nil, err
 	}
+	where, args := scopeSQLOf(p, scope, col)
+	return where, args, nil
+}
+
+// scopeSQLOf renders scope parts already read as the condition scopeSQL gives.
+func scopeSQLOf(p scopeParts, scope domain.Scope, col scopeCols) (string, []any) {
 	onTeam := "EXISTS (SELECT 1 FROM case_assignments ca WHERE ca.case_id = " + col.id + " AND ca.user_id = ? AND ca.ended_at IS NULL)"
 	var parts []string
 	var args []any
@@ -380,9 +386,9 @@ func (s *Store) scopeSQL(ctx context.Context, scope domain.Scope, col scopeCols)
 		args = append(args, uuidArray(p.moved))
 	}
 	if len(parts) == 0 {
-		return "FALSE", nil, nil
+		return "FALSE", nil
 	}
-	return "(" + strings.Join(parts, " OR ") + ")", args, nil
+	return "(" + strings.Join(parts, " OR ") + ")", args
 }
 
 // governingClassSQL is the severity class of a case c exactly as service.GoverningClass computes

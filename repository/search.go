@@ -73,10 +73,7 @@ func (s *Store) windowed(ctx context.Context, scope domain.Scope, now time.Time,
 	if err != nil {
 		return nil, false, err
 	}
-	where, args, err := s.scopeSQL(ctx, scope, scopeCols{id: "s.case_id", unit: "s.unit_id", secret: "s.secret"})
-	if err != nil {
-		return nil, false, err
-	}
+	where, args := scopeSQLOf(p, scope, scopeCols{id: "s.case_id", unit: "s.unit_id", secret: "s.secret"})
 	var units []string
 	for _, id := range append(append([]int64{}, p.any...), p.assigned...) {
 		units = append(units, fmt.Sprintf("§u%d", id))

@@ -146,7 +146,43 @@ func (a *Assistant) answer(ctx context.Context, p *Principal, q question, caseID
 	if ref, ok := q.articleRef(); ok && !q.has("bltths", "to tung") {
 		return a.classification(ctx, q, ref)
 	}
+	if ref, ok := a.crimeNamed(q); ok && q.has("khoan", "clause", "loai toi", "toi gi", "khung hinh phat") {
+		// Which clause the facts fall under (a value, a harm) is the prosecutor's judgment: the
+		// catalog holds brackets, not the thresholds of each clause.
+		if ref.Clause == 0 && q.has("theo khoan nao", "ap dung khoan nao", "which clause applies", "which clause") {
+			why := "Hệ thống không xác định khoản áp dụng theo tình tiết cụ thể (giá trị tài sản, hậu quả, tình tiết định khung)"
+			if q.en {
+				why = "The platform does not decide which clause the facts fall under (value, harm, qualifying circumstances)"
+			}
+			return a.unknown(ctx, q, why)
+		}
+		return a.classification(ctx, q, ref)
+	}
 	return a.unknown(ctx, q, "")
+}
+
+// crimeNamed finds the article whose crime the question names ("tội cướp giật tài sản khoản 1"),
+// the longest name first, with the clause when one is named.
+func (a *Assistant) crimeNamed(q question) (articleRef, bool) {
+	best, bestLen := "", 0
+	for _, art := range a.catalog.Articles() {
+		cs := a.catalog.Article(art)
+		if len(cs) == 0 {
+			continue
+		}
+		name := strings.TrimSpace(fold(strings.TrimPrefix(cs[0].Title, "Tội ")))
+		if len(name) > bestLen && q.has(name) {
+			best, bestLen = art, len(name)
+		}
+	}
+	if best == "" {
+		return articleRef{}, false
+	}
+	ref := articleRef{Article: best}
+	if c := reClause.FindStringSubmatch(q.folded); c != nil {
+		ref.Clause = atoiOr(c[1])
+	}
+	return ref, true
 }
 
 // isClassification: an article named with words about its crime, class or penalty, and no word
@@ -168,10 +204,11 @@ var ruleKeys = []struct {
 	rules   []workflow.RuleID
 }{
 	{[]string{"rut gon", "summary procedure"}, nil}, // resolved by summaryRules
-	{[]string{"phe chuan lenh tam giam", "phe chuan lenh bat", "approve a detention order", "approval of a detention order", "detention order approval"},
+	{[]string{"giu nguoi trong truong hop khan cap", "giu nguoi khan cap", "bat khan cap", "bat nguoi trong truong hop khan cap", "urgent holding",
+		"urgent arrest"}, []workflow.RuleID{workflow.RuleUrgentArrestApproval}},
+	{[]string{"phe chuan lenh tam giam", "phe chuan lenh bat de tam giam", "phe chuan lenh bat", "approve a detention order", "approval of a detention order", "detention order approval"},
 		[]workflow.RuleID{workflow.RuleDetentionApproval}},
 	{[]string{"phe chuan gia han tam giu", "custody extension approval", "approve a custody extension"}, []workflow.RuleID{workflow.RuleCustodyExtApproval}},
-	{[]string{"giu nguoi trong truong hop khan cap", "giu nguoi khan cap", "urgent holding", "urgent arrest"}, []workflow.RuleID{workflow.RuleUrgentArrestApproval}},
 	{[]string{"thay doi bo sung quyet dinh khoi to bi can", "change of charges", "thay doi toi danh"}, []workflow.RuleID{workflow.RuleAccusedChangeApproval}},
 	{[]string{"phe chuan quyet dinh khoi to bi can", "phe chuan khoi to bi can", "approve the prosecution of an accused", "approval of the decision to prosecute"},
 		[]workflow.RuleID{workflow.RuleAccusedApproval}},
@@ -228,8 +265,41 @@ func (a *Assistant) rulesIn(q question) []workflow.Rule {
 	return nil
 }
 
+// detentionStages: detention to prosecute or to try may not outlast the prosecution or the trial
+// preparation period (Điều 241, 278 BLTTHS); the answer states that period.
+var detentionStages = []struct {
+	phrases []string
+	rule    workflow.RuleID
+	article string
+	vi, en  string
+}{
+	{[]string{"truy to", "prosecution", "prosecute"}, workflow.RuleProsecutionDecision, "241",
+		"Thời hạn tạm giam để truy tố không được quá thời hạn quyết định việc truy tố (Điều 241 BLTTHS):",
+		"Detention for prosecution may not exceed the period to decide on prosecution (Article 241 BLTTHS):"},
+	{[]string{"xet xu", "chuan bi xet xu", "trial"}, workflow.RuleTrialPreparation, "278",
+		"Thời hạn tạm giam để chuẩn bị xét xử không được quá thời hạn chuẩn bị xét xử (Điều 278 BLTTHS):",
+		"Detention to prepare the trial may not exceed the trial preparation period (Article 278 BLTTHS):"},
+}
+
 // procedureAnswer states the rules asked about for the class named (or every class).
 func (a *Assistant) procedureAnswer(q question, rules []workflow.Rule) domain.AssistantAnswer {
+	if len(rules) == 1 && rules[0].ID == workflow.RuleDetentionPeriod {
+		for _, ds := range detentionStages {
+			if !q.has(ds.phrases...) {
+				continue
+			}
+			r, _ := workflow.RuleByID(ds.rule)
+			head := ds.vi
+			if q.en {
+				head = ds.en
+			}
+			ans := a.procedureAnswer(q, []workflow.Rule{r})
+			ans.Answer = head + "\n" + ans.Answer
+			ans.Citations = dedupeCitations(append([]domain.Citation{{Kind: "article", Ref: "BLTTHS:" + ds.article, Label: "Điều " + ds.article + " BLTTHS"}},
+				ans.Citations...))
+			return ans
+		}
+	}
 	class := q.classIn()
 	var lines []string
 	var cites []domain.Citation
@@ -240,11 +310,7 @@ func (a *Assistant) procedureAnswer(q question, rules []workflow.Rule) domain.As
 				c = ""
 			}
 		}
-		if q.en {
-			lines = append(lines, ruleSentenceEN(r, c))
-		} else {
-			lines = append(lines, ruleSentenceVI(r, c))
-		}
+		lines = append(lines, ruleSentence(r, c, wordsFor(q.en)))
 		cites = append(cites, ruleCitations(r)...)
 	}
 	conf := confidenceRule
@@ -340,10 +406,10 @@ func (a *Assistant) classification(ctx context.Context, q question, ref articleR
 	for _, c := range clauses {
 		if q.en {
 			lines = append(lines, fmt.Sprintf("Clause %d of article %s of the Penal Code (%s): penalty bracket %s to %s, a %s crime.",
-				c.Clause, c.Article, c.Title, penaltyEN(c.Min), penaltyEN(c.Max), c.Class.NameEN()))
+				c.Clause, c.Article, c.Title, penaltyText(c.Min, penaltyWordsEN), penaltyText(c.Max, penaltyWordsEN), c.Class.NameEN()))
 		} else {
 			lines = append(lines, fmt.Sprintf("Khoản %d Điều %s Bộ luật Hình sự (%s): khung hình phạt từ %s đến %s, là %s.",
-				c.Clause, c.Article, c.Title, penaltyVI(c.Min), penaltyVI(c.Max), "tội phạm "+c.Class.NameVI()))
+				c.Clause, c.Article, c.Title, penaltyText(c.Min, penaltyWordsVI), penaltyText(c.Max, penaltyWordsVI), "tội phạm "+c.Class.NameVI()))
 		}
 		cites = append(cites, domain.Citation{Kind: "article", Ref: fmt.Sprintf("BLHS:%s:%d", c.Article, c.Clause),
 			Label: fmt.Sprintf("Khoản %d Điều %s BLHS", c.Clause, c.Article)})
@@ -358,50 +424,35 @@ func (a *Assistant) classification(ctx context.Context, q question, ref articleR
 		Confidence: confidenceLookup}, nil
 }
 
-func penaltyVI(p domain.Penalty) string {
+// penaltyWords name the penalties in one language.
+type penaltyWords struct{ warning, fine, reform, life, death, prison, years, months string }
+
+var (
+	penaltyWordsVI = penaltyWords{warning: "cảnh cáo", fine: "phạt tiền", reform: "cải tạo không giam giữ %s", life: "tù chung thân", death: "tử hình",
+		prison: "%s tù", years: "%d năm", months: "%d tháng"}
+	penaltyWordsEN = penaltyWords{warning: "a warning", fine: "a fine", reform: "non-custodial reform of %s", life: "life imprisonment", death: "death",
+		prison: "%s in prison", years: "%d years", months: "%d months"}
+)
+
+// penaltyText names a bracket's bound.
+func penaltyText(p domain.Penalty, w penaltyWords) string {
+	length := fmt.Sprintf(w.months, p.Months)
+	if p.Months%12 == 0 {
+		length = fmt.Sprintf(w.years, p.Months/12)
+	}
 	switch p.Kind {
 	case domain.PenaltyWarning:
-		return "cảnh cáo"
+		return w.warning
 	case domain.PenaltyFine:
-		return "phạt tiền"
+		return w.fine
 	case domain.PenaltyReform:
-		return "cải tạo không giam giữ " + monthsVI(p.Months)
+		return fmt.Sprintf(w.reform, length)
 	case domain.PenaltyLife:
-		return "tù chung thân"
+		return w.life
 	case domain.PenaltyDeath:
-		return "tử hình"
+		return w.death
 	}
-	return monthsVI(p.Months) + " tù"
-}
-
-func monthsVI(m int) string {
-	if m%12 == 0 {
-		return fmt.Sprintf("%d năm", m/12)
-	}
-	return fmt.Sprintf("%d tháng", m)
-}
-
-func penaltyEN(p domain.Penalty) string {
-	switch p.Kind {
-	case domain.PenaltyWarning:
-		return "a warning"
-	case domain.PenaltyFine:
-		return "a fine"
-	case domain.PenaltyReform:
-		return "non-custodial reform of " + monthsEN(p.Months)
-	case domain.PenaltyLife:
-		return "life imprisonment"
-	case domain.PenaltyDeath:
-		return "death"
-	}
-	return monthsEN(p.Months) + " in prison"
-}
-
-func monthsEN(m int) string {
-	if m%12 == 0 {
-		return fmt.Sprintf("%d years", m/12)
-	}
-	return fmt.Sprintf("%d months", m)
+	return fmt.Sprintf(w.prison, length)
 }
 
 // unknown refuses, saying why when known, and shows the closest law passages.

@@ -41,7 +41,7 @@ func (l *lawLibrary) passages(now time.Time) []domain.LawPassage {
 			continue
 		}
 		out = append(out, domain.LawPassage{ID: fmt.Sprintf("BLHS:%s:%d", c.Article, c.Clause), Cite: fmt.Sprintf("Điều %s khoản %d BLHS", c.Article, c.Clause),
-			Title: c.Title, Body: fmt.Sprintf("Bộ luật Hình sự %s: khung hình phạt từ %s đến %s, tội phạm %s.", c.Title, penaltyVI(c.Min), penaltyVI(c.Max), c.Class.NameVI())})
+			Title: c.Title, Body: fmt.Sprintf("Bộ luật Hình sự %s: khung hình phạt từ %s đến %s, tội phạm %s.", c.Title, penaltyText(c.Min, penaltyWordsVI), penaltyText(c.Max, penaltyWordsVI), c.Class.NameVI())})
 	}
 	return append(out, l.fixed...)
 }
@@ -58,7 +58,7 @@ func LawPassages() []domain.LawPassage {
 		seen[r.ID] = true
 		nr, _ := workflow.RuleByID(r.ID)
 		out = append(out, domain.LawPassage{ID: "rule:" + string(nr.ID), Cite: nr.Article, Title: nr.NameVI,
-			Body: ruleSentenceVI(nr, "") + " " + nr.NameEN})
+			Body: ruleSentence(nr, "", ruleWordsVI) + " " + nr.NameEN})
 	}
 	out = append(out,
 		domain.LawPassage{ID: factCounting, Cite: "Điều 134 BLTTHS; Điều 17 TTLT 04/2018", Title: "Cách tính thời hạn tố tụng", Body: countingVI},
@@ -124,19 +124,72 @@ func lengthEN(l workflow.Length) string {
 	return fmt.Sprintf("%d %s", l.N, unit)
 }
 
-func lengthsText(ls []workflow.Length, en bool) string {
-	parts := make([]string, len(ls))
-	for i, l := range ls {
-		if en {
-			parts[i] = lengthEN(l)
-		} else {
-			parts[i] = l.String()
+// ruleWords are the words a rule is stated in, in one language.
+type ruleWords struct {
+	name                                                                 func(workflow.Rule) string
+	class                                                                func(domain.SeverityClass) string
+	length                                                               func(workflow.Length) string
+	then, extended, noExtension, approver, request, continuous, rollOver string
+}
+
+var (
+	ruleWordsVI = ruleWords{name: func(r workflow.Rule) string { return r.NameVI }, class: classNameVI, length: workflow.Length.String,
+		then: ", sau đó ", extended: "; được gia hạn %d lần (%s)", noExtension: "; không được gia hạn",
+		approver: " Thẩm quyền gia hạn: %s (%s).", request: " Đề nghị gia hạn chậm nhất %d ngày trước khi hết hạn.",
+		continuous: " Thời hạn tính liên tục, kể cả ngày nghỉ.", rollOver: " Nếu ngày cuối là ngày nghỉ thì hết hạn vào ngày làm việc tiếp theo."}
+	ruleWordsEN = ruleWords{name: func(r workflow.Rule) string { return r.NameEN }, class: classNameEN, length: lengthEN,
+		then: ", then ", extended: "; may be extended %d time(s) (%s)", noExtension: "; no extension",
+		approver: " Extensions are granted by: %s (%s).", request: " The request must come at least %d days before expiry.",
+		continuous: " It runs continuously, days off included.", rollOver: " A last day that is a day off moves to the next working day."}
+)
+
+func wordsFor(en bool) ruleWords {
+	if en {
+		return ruleWordsEN
+	}
+	return ruleWordsVI
+}
+
+// ruleSentence states a rule for one class (or every class it distinguishes when c is empty): its
+// length, its extensions and who grants them, and the article.
+func ruleSentence(r workflow.Rule, c domain.SeverityClass, w ruleWords) string {
+	classes := []domain.SeverityClass{c}
+	if c == "" {
+		classes = ruleClasses(r)
+	}
+	var parts []string
+	for _, cl := range classes {
+		l, ok := r.Length.For(cl)
+		if !ok {
+			continue
+		}
+		s := fmt.Sprintf("%s: %s", w.class(cl), w.length(l))
+		if r.Ladder != nil {
+			if rungs := r.Ladder.Rungs(cl); len(rungs) > 0 {
+				ls := make([]string, len(rungs))
+				for i, x := range rungs {
+					ls[i] = w.length(x)
+				}
+				s += fmt.Sprintf(w.extended, len(rungs), strings.Join(ls, w.then))
+			} else {
+				s += w.noExtension
+			}
+		}
+		parts = append(parts, s)
+	}
+	out := fmt.Sprintf("%s (%s) — %s.", w.name(r), r.Article, strings.Join(parts, "; "))
+	if r.Ladder != nil {
+		out += fmt.Sprintf(w.approver, r.Ladder.Approver, r.Ladder.Article)
+		if r.Ladder.RequestDaysBefore > 0 {
+			out += fmt.Sprintf(w.request, r.Ladder.RequestDaysBefore)
 		}
 	}
-	if en {
-		return strings.Join(parts, ", then ")
+	if r.Counting.Continuous {
+		out += w.continuous
+	} else if r.Counting.RollOver {
+		out += w.rollOver
 	}
-	return strings.Join(parts, ", sau đó ")
+	return out
 }
 
 // ruleClasses are the classes a rule's length or ladder distinguishes, or the empty class alone.
@@ -145,81 +198,6 @@ func ruleClasses(r workflow.Rule) []domain.SeverityClass {
 		return []domain.SeverityClass{""}
 	}
 	return domain.SeverityClasses
-}
-
-// ruleSentenceVI states a rule for one class (or every class it distinguishes when c is empty):
-// its length, its extensions and who grants them, and the article.
-func ruleSentenceVI(r workflow.Rule, c domain.SeverityClass) string {
-	classes := []domain.SeverityClass{c}
-	if c == "" {
-		classes = ruleClasses(r)
-	}
-	var parts []string
-	for _, cl := range classes {
-		l, ok := r.Length.For(cl)
-		if !ok {
-			continue
-		}
-		s := fmt.Sprintf("%s: %s", classNameVI(cl), l.String())
-		if r.Ladder != nil {
-			if rungs := r.Ladder.Rungs(cl); len(rungs) > 0 {
-				s += fmt.Sprintf("; được gia hạn %d lần (%s)", len(rungs), lengthsText(rungs, false))
-			} else {
-				s += "; không được gia hạn"
-			}
-		}
-		parts = append(parts, s)
-	}
-	out := fmt.Sprintf("%s (%s) — %s.", r.NameVI, r.Article, strings.Join(parts, "; "))
-	if r.Ladder != nil {
-		out += fmt.Sprintf(" Thẩm quyền gia hạn: %s (%s).", r.Ladder.Approver, r.Ladder.Article)
-		if r.Ladder.RequestDaysBefore > 0 {
-			out += fmt.Sprintf(" Đề nghị gia hạn chậm nhất %d ngày trước khi hết hạn.", r.Ladder.RequestDaysBefore)
-		}
-	}
-	if r.Counting.Continuous {
-		out += " Thời hạn tính liên tục, kể cả ngày nghỉ."
-	} else if r.Counting.RollOver {
-		out += " Nếu ngày cuối là ngày nghỉ thì hết hạn vào ngày làm việc tiếp theo."
-	}
-	return out
-}
-
-// ruleSentenceEN is ruleSentenceVI in English.
-func ruleSentenceEN(r workflow.Rule, c domain.SeverityClass) string {
-	classes := []domain.SeverityClass{c}
-	if c == "" {
-		classes = ruleClasses(r)
-	}
-	var parts []string
-	for _, cl := range classes {
-		l, ok := r.Length.For(cl)
-		if !ok {
-			continue
-		}
-		s := fmt.Sprintf("%s: %s", classNameEN(cl), lengthEN(l))
-		if r.Ladder != nil {
-			if rungs := r.Ladder.Rungs(cl); len(rungs) > 0 {
-				s += fmt.Sprintf("; may be extended %d time(s) (%s)", len(rungs), lengthsText(rungs, true))
-			} else {
-				s += "; no extension"
-			}
-		}
-		parts = append(parts, s)
-	}
-	out := fmt.Sprintf("%s (%s) — %s.", r.NameEN, r.Article, strings.Join(parts, "; "))
-	if r.Ladder != nil {
-		out += fmt.Sprintf(" Extensions are granted by: %s (%s).", r.Ladder.Approver, r.Ladder.Article)
-		if r.Ladder.RequestDaysBefore > 0 {
-			out += fmt.Sprintf(" The request must come at least %d days before expiry.", r.Ladder.RequestDaysBefore)
-		}
-	}
-	if r.Counting.Continuous {
-		out += " It runs continuously, days off included."
-	} else if r.Counting.RollOver {
-		out += " A last day that is a day off moves to the next working day."
-	}
-	return out
 }
 
 var (

@@ -52,6 +52,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("ProsecutorInstitutes", s.prosecutorInstitutes)
 	t.Run("ProsecutorUploads", s.prosecutorUploads)
 	t.Run("ChiefDashboard", s.chiefDashboard)
+	t.Run("SearchAndAssistant", s.searchAndAssistant)
 	t.Run("OtherProvinceGets404", s.otherProvince)
 	t.Run("FormErrorsKeepInput", s.formErrors)
 	t.Run("CSRF", s.csrf)
@@ -553,6 +554,44 @@ func (s *suite) chiefDashboard(t *testing.T) {
 	if h := tb.mustText(t, "main h1"); !strings.Contains(h, "Tổng quan đơn vị") {
 		tb.errorf(t, "the chief's home h1 %q", h)
 	}
+}
+
+// searchAndAssistant: the chief searches from the top bar of the case page without diacritics and
+// finds the registered case with its words marked, then asks the assistant on the case page.
+func (s *suite) searchAndAssistant(t *testing.T) {
+	s.needCase(t)
+	tb := s.login(t, chief)
+	if st := tb.open(t, "/cases/"+s.caseID); st != http.StatusOK {
+		tb.fatalf(t, "chief opens the case: status %d", st)
+	}
+	tb.typeInto(t, "#top-q", "xe may Honda")
+	if st := tb.submit(t, "[data-testid=search-box] button"); st != http.StatusOK {
+		tb.fatalf(t, "search from the top bar: status %d", st)
+	}
+	if loc := tb.location(t); loc.Path != "/search" || loc.Query().Get("q") != "xe may Honda" {
+		tb.errorf(t, "the search went to %s", loc)
+	}
+	if !tb.has(t, "[data-testid=hits-case] a[href='/cases/"+s.caseID+"']") {
+		tb.errorf(t, "the registered case is not among the hits")
+	}
+	if marks := strings.Join(tb.texts(t, "[data-testid=hits-case] mark"), " "); !strings.Contains(strings.ToLower(marks), "máy") {
+		tb.errorf(t, "marked words %q, want the diacritics of the record", marks)
+	}
+	tb.shot(t, "20-search")
+	tb.open(t, "/cases/"+s.caseID)
+	tb.typeInto(t, "#as-q", "Hồ sơ này đang ở giai đoạn nào?")
+	if st := tb.submit(t, "[data-testid=assistant-submit]"); st != http.StatusOK {
+		tb.fatalf(t, "ask the assistant: status %d", st)
+	}
+	answer := tb.mustText(t, "[data-testid=answer]")
+	// The report has become a case by now, with a case number of its own.
+	if number := s.env.query(t, `SELECT number FROM cases WHERE id = $1`, s.caseID); !strings.Contains(answer, number) {
+		tb.errorf(t, "the answer %q does not name the case %q", answer, number)
+	}
+	if !tb.has(t, "[data-testid=citations] a[href='/cases/"+s.caseID+"']") {
+		tb.errorf(t, "the answer does not cite the case with a link")
+	}
+	tb.shot(t, "21-assistant")
 }
 
 func (s *suite) otherProvince(t *testing.T) {
