@@ -65,9 +65,10 @@ type candidate struct {
 }
 
 // windowed reads the cases in scope whose plain vector matches query (a tsquery of lexemes and
-// tokens) and extra (SQL over case_search s, with its args), window by window, newest months
-// first, until it has more than want of them; capped says it stopped early. Inside a window the
-// rows come in the order the index gives them: the windows, not the rows, carry the recency.
+// tokens) and extra (SQL over case_search s, with its args): all of them when there are at most
+// want, else the most recent ones window by window, newest months first, until it has want of
+// them (capped). Inside a window the rows come in the order the index gives them: the windows,
+// not the rows, carry the recency.
 func (s *Store) windowed(ctx context.Context, scope domain.Scope, now time.Time, query, extra string, extraArgs []any, want int) ([]candidate, bool, error) {
 	p, err := s.scopePartsOf(ctx, scope)
 	if err != nil {
@@ -81,14 +82,8 @@ func (s *Store) windowed(ctx context.Context, scope domain.Scope, now time.Time,
 	if extra == "" {
 		extra = "TRUE"
 	}
-	var out []candidate
-	for _, w := range searchWindows {
-		q, month := query, "TRUE"
-		if w[1] > 0 {
-			q += " & " + anyToken(windowMonths(now, w))
-		} else {
-			month = fmt.Sprintf("s.received_month < %d", monthBack(now, w[0]-1))
-		}
+	// read runs one query: the tokens and words of q, and the SQL filter month.
+	read := func(q, month string, limit int) ([]candidate, error) {
 		// The units the scope reaches narrow the index; cases transferred out of them that the
 		// scope still reads (moved) are asked for by id.
 		match := "FALSE"
@@ -99,11 +94,38 @@ func (s *Store) windowed(ctx context.Context, scope domain.Scope, now time.Time,
 		if len(p.moved) > 0 {
 			match, matchArgs = "("+match+" OR (s.case_id = ANY(?::uuid[]) AND s.tsv_plain @@ ?::tsquery))", append(matchArgs, uuidArray(p.moved), q)
 		}
-		all := append(append(append(matchArgs, extraArgs...), args...), want+1-len(out))
+		all := append(append(append(matchArgs, extraArgs...), args...), limit)
 		var rows []candidate
-		if err := s.conn(ctx).Raw(`SELECT s.case_id, s.received_at FROM case_search s WHERE `+match+` AND `+month+` AND `+extra+` AND `+where+`
-			LIMIT ?`, all...).Scan(&rows).Error; err != nil {
-			return nil, false, translate(err, "tìm kiếm")
+		err := s.conn(ctx).Raw(`SELECT s.case_id, s.received_at FROM case_search s WHERE `+match+` AND `+month+` AND `+extra+` AND `+where+`
+			LIMIT ?`, all...).Scan(&rows).Error
+		return rows, translate(err, "tìm kiếm")
+	}
+	// window reads the matches of one window of searchWindows.
+	window := func(w [2]int, limit int) ([]candidate, error) {
+		if w[1] > 0 {
+			return read(query+" & "+anyToken(windowMonths(now, w)), "TRUE", limit)
+		}
+		return read(query, fmt.Sprintf("s.received_month < %d", monthBack(now, w[0]-1)), limit)
+	}
+	// A common query fills the first window (two months) on its own. A rare one has all its
+	// matches in one read without months: month tokens would make the index walk every month's
+	// list of a window, slower than the words' own lists. What is left, a query with more matches
+	// than wanted but fewer in two months, goes on through the windows.
+	out, err := window(searchWindows[0], want+1)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(out) > want {
+		return out[:want], true, nil
+	}
+	all, err := read(query, "TRUE", want+1)
+	if err != nil || len(all) <= want {
+		return all, false, err
+	}
+	for _, w := range searchWindows[1:] {
+		rows, err := window(w, want+1-len(out))
+		if err != nil {
+			return nil, false, err
 		}
 		out = append(out, rows...)
 		if len(out) > want {
