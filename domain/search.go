@@ -65,10 +65,13 @@ type SearchPage struct {
 // LawPassage is a passage the law search and the assistant read besides the Penal Code catalog:
 // a deadline rule or a fact of the reference (how time is counted, which documents move a case).
 type LawPassage struct {
-	ID    string // rule:<rule id> or fact:<name>
+	ID    string // BLHS:<article>:<clause>, rule:<rule id> or fact:<name>
 	Cite  string // the article it comes from
 	Title string
 	Body  string
+	// ValidFrom and ValidTo bound a clause version's days in force (inclusive); nil for a
+	// passage always shown.
+	ValidFrom, ValidTo *time.Time
 }
 
 // SimilarCase is a case found like another: why it is similar, and how it ended.

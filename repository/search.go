@@ -317,31 +317,68 @@ func (s *Store) SearchDocuments(ctx context.Context, ds domain.DocumentScope, t 
 	return page, nil
 }
 
-// SearchLaw finds law passages among those given: the Penal Code clauses the services classify
-// by, the deadline rules and the reference facts. They live in the binary's tables (the catalog
-// as loaded), so they are passed in and searched with the same configurations as the records.
-func (s *Store) SearchLaw(ctx context.Context, t domain.SearchTerms, passages []domain.LawPassage, limit int) (domain.SearchPage, error) {
+// SyncLaw stores the law passages when hash differs from the stored one: the passages of another
+// content (a new binary, an edited catalog) replace them all, in one transaction that other
+// instances syncing the same content wait for.
+func (s *Store) SyncLaw(ctx context.Context, hash string, passages []domain.LawPassage) error {
+	return s.WithinTx(ctx, func(ctx context.Context) error {
+		db := s.conn(ctx)
+		if err := db.Exec(`LOCK TABLE law_passages_version IN EXCLUSIVE MODE`).Error; err != nil {
+			return translate(err, "điều luật")
+		}
+		var stored []string
+		if err := db.Raw(`SELECT hash FROM law_passages_version`).Scan(&stored).Error; err != nil {
+			return translate(err, "điều luật")
+		}
+		if len(stored) == 1 && stored[0] == hash {
+			return nil
+		}
+		if err := db.Exec(`DELETE FROM law_passages`).Error; err != nil {
+			return translate(err, "điều luật")
+		}
+		n := len(passages)
+		ids, refs, cites, titles, bodies, from, to := make(textArray, n), make(textArray, n), make(textArray, n), make(textArray, n), make(textArray, n), make(textArray, n), make(textArray, n)
+		for i, p := range passages {
+			ids[i], refs[i], cites[i], titles[i], bodies[i] = p.ID, p.ID, p.Cite, p.Title, p.Body
+			if p.ValidFrom != nil {
+				ids[i] = p.ID + "@" + p.ValidFrom.Format(time.DateOnly)
+				from[i] = p.ValidFrom.Format(time.DateOnly)
+			}
+			if p.ValidTo != nil {
+				to[i] = p.ValidTo.Format(time.DateOnly)
+			}
+		}
+		if err := db.Exec(`INSERT INTO law_passages (id, ref, cite, title, body, valid_from, valid_to)
+			SELECT id, ref, cite, title, body, nullif(f, '')::date, nullif(t, '')::date
+			FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS p(id, ref, cite, title, body, f, t)`,
+			ids, refs, cites, titles, bodies, from, to).Error; err != nil {
+			return translate(err, "điều luật")
+		}
+		return translate(db.Exec(`INSERT INTO law_passages_version (one, hash) VALUES (true, ?)
+			ON CONFLICT (one) DO UPDATE SET hash = EXCLUDED.hash`, hash).Error, "điều luật")
+	})
+}
+
+// SearchLaw finds the law passages in force on day that match: the Penal Code clauses the
+// services classify by, the deadline rules and the reference facts (SyncLaw keeps them).
+func (s *Store) SearchLaw(ctx context.Context, t domain.SearchTerms, day time.Time, limit int) (domain.SearchPage, error) {
 	page := domain.SearchPage{Kind: domain.SearchLaw}
-	ids, cites, titles, bodies := make(textArray, len(passages)), make(textArray, len(passages)), make(textArray, len(passages)), make(textArray, len(passages))
-	for i, p := range passages {
-		ids[i], cites[i], titles[i], bodies[i] = p.ID, p.Cite, p.Title, p.Body
-	}
 	type row struct {
 		ID, Cite, Title, Snippet string
 		Rank                     float64
 		Matches                  int64
 	}
-	q := `WITH p AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) p(id, cite, title, body)),
-		m AS MATERIALIZED (SELECT p.*, to_tsvector('kiemsat_plain', p.cite || ' ' || p.title || ' ' || p.body) AS vp,
-			to_tsvector('simple', p.cite || ' ' || p.title || ' ' || p.body) AS va FROM p),
-		hit AS (SELECT m.*, ts_rank(vp, to_tsquery('simple', ?)) + 2 * ts_rank(va, to_tsquery('simple', ?)) AS rank
-			FROM m WHERE vp @@ to_tsquery('simple', ?)),
+	d := day.Format(time.DateOnly)
+	q := `WITH hit AS (SELECT p.ref, p.cite, p.title, p.body,
+				ts_rank(p.tsv_plain, to_tsquery('simple', ?)) + 2 * ts_rank(p.tsv_accented, to_tsquery('simple', ?)) AS rank
+			FROM law_passages p WHERE p.tsv_plain @@ to_tsquery('simple', ?)
+				AND (p.valid_from IS NULL OR p.valid_from <= ?::date) AND (p.valid_to IS NULL OR p.valid_to >= ?::date)),
 		n AS (SELECT count(*) AS matches FROM hit)
-		SELECT hit.id, hit.cite, hit.title, hit.rank, n.matches,
+		SELECT hit.ref AS id, hit.cite, hit.title, hit.rank, n.matches,
 			ts_headline('kiemsat_plain', hit.title || ' · ' || hit.body, to_tsquery('simple', ?), '` + headline + `') AS snippet
-		FROM (SELECT * FROM hit ORDER BY rank DESC, id LIMIT ?) hit CROSS JOIN n ORDER BY hit.rank DESC, hit.id`
+		FROM (SELECT * FROM hit ORDER BY rank DESC, ref LIMIT ?) hit CROSS JOIN n ORDER BY hit.rank DESC, hit.ref`
 	var rows []row
-	if err := s.conn(ctx).Raw(q, ids, cites, titles, bodies, t.Plain, accentedOr(t), t.Plain, t.Plain, limit).Scan(&rows).Error; err != nil {
+	if err := s.conn(ctx).Raw(q, t.Plain, accentedOr(t), t.Plain, d, d, t.Plain, limit).Scan(&rows).Error; err != nil {
 		return page, translate(err, "tìm kiếm")
 	}
 	for _, r := range rows {

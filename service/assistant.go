@@ -470,7 +470,10 @@ func (a *Assistant) unknown(ctx context.Context, q question, why string) (domain
 		return ans, err
 	}
 	if !terms.Empty() {
-		page, err := a.store.SearchLaw(ctx, terms, a.law.passages(a.clock.Now()), 3)
+		if err := a.law.ensure(ctx, a.store); err != nil {
+			return ans, err
+		}
+		page, err := a.store.SearchLaw(ctx, terms, a.clock.Now().In(VietnamTime), 3)
 		if err != nil {
 			return ans, err
 		}

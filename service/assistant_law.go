@@ -1,10 +1,13 @@
 package service
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
+	"sync"
 
 	"kiemsat/domain"
 	"kiemsat/workflow"
@@ -21,29 +24,51 @@ const (
 	factDocuments = "fact:documents"
 )
 
-// lawLibrary is the law the search reads: the fixed passages (rules and facts) and the Penal Code
-// catalog's clauses in force on the day of the search.
+// lawLibrary is the law the search reads: every version of the Penal Code catalog's clauses (with
+// the days it is in force) and the fixed passages (rules and facts), written to the database once
+// per content (SyncLaw) before the first law search of the process.
 type lawLibrary struct {
-	catalog *workflow.PenalCatalog
-	fixed   []domain.LawPassage
+	all  []domain.LawPassage
+	hash string
+
+	mu     sync.Mutex
+	synced bool
+}
+
+// LawStore keeps the law passages the search reads.
+type LawStore interface {
+	SyncLaw(ctx context.Context, hash string, passages []domain.LawPassage) error
 }
 
 func newLawLibrary(catalog *workflow.PenalCatalog) *lawLibrary {
-	return &lawLibrary{catalog: catalog, fixed: LawPassages()}
+	var all []domain.LawPassage
+	for _, c := range catalog.Clauses() {
+		from := c.EffectiveFrom
+		all = append(all, domain.LawPassage{ID: fmt.Sprintf("BLHS:%s:%d", c.Article, c.Clause), Cite: fmt.Sprintf("Điều %s khoản %d BLHS", c.Article, c.Clause),
+			Title: c.Title, Body: fmt.Sprintf("Bộ luật Hình sự %s: khung hình phạt từ %s đến %s, tội phạm %s.", c.Title,
+				penaltyText(c.Min, penaltyWordsVI), penaltyText(c.Max, penaltyWordsVI), c.Class.NameVI()),
+			ValidFrom: &from, ValidTo: c.EffectiveTo})
+	}
+	all = append(all, LawPassages()...)
+	h := sha256.New()
+	for _, p := range all {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%v\x00%v\n", p.ID, p.Cite, p.Title, p.Body, p.ValidFrom, p.ValidTo)
+	}
+	return &lawLibrary{all: all, hash: hex.EncodeToString(h.Sum(nil))}
 }
 
-// passages are the clauses in force at now (Vietnam's calendar day) and the fixed passages.
-func (l *lawLibrary) passages(now time.Time) []domain.LawPassage {
-	day := now.In(VietnamTime)
-	out := make([]domain.LawPassage, 0, len(l.fixed)+300)
-	for _, c := range l.catalog.Clauses() {
-		if !c.InForce(day) {
-			continue
-		}
-		out = append(out, domain.LawPassage{ID: fmt.Sprintf("BLHS:%s:%d", c.Article, c.Clause), Cite: fmt.Sprintf("Điều %s khoản %d BLHS", c.Article, c.Clause),
-			Title: c.Title, Body: fmt.Sprintf("Bộ luật Hình sự %s: khung hình phạt từ %s đến %s, tội phạm %s.", c.Title, penaltyText(c.Min, penaltyWordsVI), penaltyText(c.Max, penaltyWordsVI), c.Class.NameVI())})
+// ensure writes the passages once per process (a failed write is tried again next time).
+func (l *lawLibrary) ensure(ctx context.Context, store LawStore) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.synced {
+		return nil
 	}
-	return append(out, l.fixed...)
+	if err := store.SyncLaw(ctx, l.hash, l.all); err != nil {
+		return err
+	}
+	l.synced = true
+	return nil
 }
 
 // LawPassages are the deadline rules (newest version of each) and the reference facts as

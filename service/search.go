@@ -17,7 +17,8 @@ type SearchStore interface {
 	SearchTerms(ctx context.Context, text string, anyWord bool) (domain.SearchTerms, error)
 	SearchCases(ctx context.Context, scope domain.Scope, t domain.SearchTerms, now time.Time, limit int) (domain.SearchPage, error)
 	SearchDocuments(ctx context.Context, ds domain.DocumentScope, t domain.SearchTerms, limit int) (domain.SearchPage, error)
-	SearchLaw(ctx context.Context, t domain.SearchTerms, passages []domain.LawPassage, limit int) (domain.SearchPage, error)
+	SearchLaw(ctx context.Context, t domain.SearchTerms, day time.Time, limit int) (domain.SearchPage, error)
+	LawStore
 	SimilarCases(ctx context.Context, scope domain.Scope, q domain.SimilarQuery, now time.Time) ([]domain.SimilarCase, error)
 	CaseCharges(ctx context.Context, caseID string) ([]domain.ChargeRef, error)
 	InsertAssistantAnswer(ctx context.Context, a domain.AssistantAnswer) error
@@ -136,7 +137,10 @@ func (s *Search) searchKind(ctx context.Context, p *Principal, k domain.SearchKi
 	case domain.SearchDocument:
 		return s.store.SearchDocuments(ctx, s.documentScope(p), t, limit)
 	default:
-		return s.store.SearchLaw(ctx, t, s.law.passages(s.clock.Now()), limit)
+		if err := s.law.ensure(ctx, s.store); err != nil {
+			return domain.SearchPage{}, err
+		}
+		return s.store.SearchLaw(ctx, t, s.clock.Now().In(VietnamTime), limit)
 	}
 }
 

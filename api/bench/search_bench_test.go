@@ -249,3 +249,12 @@ func BenchmarkSearchCasesByQuery(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSearchLawAPI is GET /api/v1/search?kind=law over the mix: the Penal Code catalog, the
+// rules and the facts, searched as passages.
+func BenchmarkSearchLawAPI(b *testing.B) {
+	e := setup(b)
+	benchRequests(b, func(i int) *http.Request {
+		return e.request("GET", "/api/v1/search?kind=law&q="+url.QueryEscape(searchMix[i%len(searchMix)]), "")
+	})
+}

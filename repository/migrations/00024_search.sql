@@ -167,6 +167,28 @@ CREATE TABLE case_document_texts (
 CREATE INDEX case_document_texts_plain_idx ON case_document_texts USING gin (tsv_plain);
 CREATE INDEX case_document_texts_case_idx ON case_document_texts (case_id);
 
+-- The law the search and the assistant read besides the records: the Penal Code catalog's clause
+-- versions (with the dates they are in force), the deadline rules and the reference facts. The
+-- binary holds them (the rule table is code, the catalog is loaded at start); each instance writes
+-- them here once when their content hash differs from the stored one, so the vectors are computed
+-- once, not at every search.
+CREATE TABLE law_passages (
+    id           text     PRIMARY KEY, -- ref plus, for a clause, the first day of its version
+    ref          text     NOT NULL,    -- BLHS:173:2, rule:detention_period, fact:counting
+    cite         text     NOT NULL,
+    title        text     NOT NULL,
+    body         text     NOT NULL,
+    valid_from   date,
+    valid_to     date,
+    tsv_plain    tsvector GENERATED ALWAYS AS (to_tsvector('kiemsat_plain'::regconfig, cite || ' ' || title || ' ' || body)) STORED,
+    tsv_accented tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, cite || ' ' || title || ' ' || body)) STORED
+);
+CREATE INDEX law_passages_plain_idx ON law_passages USING gin (tsv_plain);
+CREATE TABLE law_passages_version (
+    one     boolean PRIMARY KEY DEFAULT true CHECK (one),
+    hash    text    NOT NULL
+);
+
 -- The assistant's questions and answers, each user's own history. The answer is kept as it was
 -- given; reading the history again re-checks access to the cases it cites.
 CREATE TABLE assistant_questions (
@@ -191,6 +213,8 @@ CREATE INDEX charges_article_clause_idx ON charges (article, clause);
 -- +goose Down
 DROP INDEX charges_article_clause_idx;
 DROP TABLE assistant_questions;
+DROP TABLE law_passages_version;
+DROP TABLE law_passages;
 DROP TABLE case_document_texts;
 DROP TRIGGER case_search_accused_update ON accused;
 DROP TRIGGER case_search_parties_update ON case_parties;
