@@ -274,7 +274,7 @@ func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config) (Result, error) {
 	}
 	if !cfg.SkipAnalyze {
 		if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) cases, case_parties, case_assignments, case_counters, case_decisions, accused, charges,
-			measures, case_clocks, violations, case_facts, caseload_stage_counts, caseload_day_counts, stat_facts, stat_counts`); err != nil {
+			measures, case_clocks, violations, case_facts, caseload_stage_counts, caseload_day_counts, stat_facts, stat_counts, case_search`); err != nil {
 			return res, fmt.Errorf("gen: analyze: %w", err)
 		}
 	}
@@ -459,10 +459,10 @@ func insertBatch(ctx context.Context, pool *pgxpool.Pool, batch []*caseRec, now 
 			res.Refused++
 		}
 	}
-	// The facts the caseload and the statistics read are kept by triggers on every table copied
-	// below, each of which would recompute the whole batch's facts (migrations 00015, 00018). A
-	// superuser copies with triggers off and computes the batch's facts once; anyone else copies
-	// with the triggers on, slower but to the same result.
+	// The facts the caseload and the statistics read, and the search rows, are kept by triggers on
+	// every table copied below, each of which would recompute the whole batch's facts (migrations
+	// 00015, 00018, 00024). A superuser copies with triggers off and computes the batch's facts and
+	// search rows once; anyone else copies with the triggers on, slower but to the same result.
 	var super bool
 	if err := tx.QueryRow(ctx, `SELECT rolsuper FROM pg_roles WHERE rolname = current_user`).Scan(&super); err != nil {
 		return fmt.Errorf("role: %w", err)
@@ -493,7 +493,7 @@ func insertBatch(ctx context.Context, pool *pgxpool.Pool, batch []*caseRec, now 
 				return fmt.Errorf("analyze: %w", err)
 			}
 		}
-		if _, err := tx.Exec(ctx, `SELECT refresh_case_facts($1::uuid[]), refresh_stat_facts($1::uuid[])`, ids); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT refresh_case_facts($1::uuid[]), refresh_stat_facts($1::uuid[]), case_search_refresh($1::uuid[])`, ids); err != nil {
 			return fmt.Errorf("facts: %w", err)
 		}
 	}

@@ -38,6 +38,15 @@ func TestLifecycleCounts(t *testing.T) {
 			t.Errorf("%s: %d rows, the run reported %d", c.table, n, c.want)
 		}
 	}
+	// Every generated case has its search row, equal to the one the triggers would have written
+	// (the view the triggers read), tokens included: the generator copies with triggers off.
+	if n, cases := count(t, pool, "SELECT count(*) FROM case_search"), count(t, pool, "SELECT count(*) FROM cases"); n != cases {
+		t.Errorf("%d search rows for %d cases", n, cases)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM case_search s JOIN case_search_source v USING (case_id)
+		WHERE (s.head, s.rest, s.tokens, s.unit_id, s.secret) IS DISTINCT FROM (v.head, v.rest, v.tokens, v.unit_id, v.secret)`); n != 0 {
+		t.Errorf("%d search rows differ from what the triggers compute", n)
+	}
 	// Several clocks a case, most open cases in an active stage, every stage of the plan present.
 	if res.Clocks < 3*res.Cases {
 		t.Errorf("%d clocks for %d cases; want several a case", res.Clocks, res.Cases)
