@@ -119,14 +119,22 @@ func (a *Assistant) Ask(ctx context.Context, p *Principal, in AskInput) (domain.
 
 // answer picks the intent and answers it.
 func (a *Assistant) answer(ctx context.Context, p *Principal, q question, caseID string) (domain.AssistantAnswer, error) {
+	// A case named by its code in the text is looked for through the case list, so in scope only.
 	code := reCaseCode.FindString(q.raw)
-	similar := q.has("tuong tu", "giong", "similar", "comparable", "vu an tuong tu")
-	if similar {
-		return a.similar(ctx, p, q, caseID, code)
+	if caseID == "" && code != "" {
+		id, err := a.caseByCode(ctx, p, code)
+		if domain.ErrorCodeOf(err) == domain.CodeNotFound {
+			return a.refuseCase(q), nil
+		} else if err != nil {
+			return domain.AssistantAnswer{}, err
+		}
+		caseID = id
 	}
-	aboutCase := caseID != "" || code != "" || q.has("vu nay", "vu an nay", "ho so nay", "this case", "the case")
-	if aboutCase {
-		return a.aboutCase(ctx, p, q, caseID, code)
+	if q.has("tuong tu", "giong", "similar", "comparable", "vu an tuong tu") {
+		return a.similar(ctx, p, q, caseID)
+	}
+	if caseID != "" || q.has("vu nay", "vu an nay", "ho so nay", "this case", "the case") {
+		return a.aboutCase(ctx, p, q, caseID)
 	}
 	if ref, ok := q.articleRef(); ok && a.isClassification(q) {
 		return a.classification(ctx, q, ref)
@@ -504,16 +512,7 @@ func (a *Assistant) caseByCode(ctx context.Context, p *Principal, code string) (
 }
 
 // aboutCase answers from a case's clocks and history: the time left on the limits asked about.
-func (a *Assistant) aboutCase(ctx context.Context, p *Principal, q question, caseID, code string) (domain.AssistantAnswer, error) {
-	if caseID == "" && code != "" {
-		id, err := a.caseByCode(ctx, p, code)
-		if domain.ErrorCodeOf(err) == domain.CodeNotFound {
-			return a.refuseCase(q), nil
-		} else if err != nil {
-			return domain.AssistantAnswer{}, err
-		}
-		caseID = id
-	}
+func (a *Assistant) aboutCase(ctx context.Context, p *Principal, q question, caseID string) (domain.AssistantAnswer, error) {
 	if caseID == "" {
 		msg := "Hãy hỏi từ trang của vụ án, hoặc ghi mã hồ sơ (ví dụ VKS-HNI-KV01-2026-VA-000001) trong câu hỏi."
 		if q.en {
@@ -669,16 +668,7 @@ const similarLimit = 5
 // similar finds cases like a case (the one asked from, or named by its code) or like the facts and
 // articles the question gives. Only cases the caller may read are looked at; nothing is said of
 // the others, not even how many there are.
-func (a *Assistant) similar(ctx context.Context, p *Principal, q question, caseID, code string) (domain.AssistantAnswer, error) {
-	if caseID == "" && code != "" {
-		id, err := a.caseByCode(ctx, p, code)
-		if domain.ErrorCodeOf(err) == domain.CodeNotFound {
-			return a.refuseCase(q), nil
-		} else if err != nil {
-			return domain.AssistantAnswer{}, err
-		}
-		caseID = id
-	}
+func (a *Assistant) similar(ctx context.Context, p *Principal, q question, caseID string) (domain.AssistantAnswer, error) {
 	var charges []domain.ChargeRef
 	text := q.describingWords()
 	var base *domain.Case
